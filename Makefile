@@ -1,0 +1,37 @@
+# eventwire: `make run` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint eval bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Ingest the bundled sample corpus into ./eventwire.duckdb and print what was found.
+run: install
+	$(BIN)/eventwire ingest src/eventwire/data/sample/articles.jsonl
+	$(BIN)/eventwire stats
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+## Score the coder on the PLOVER dev sentences when ../shared is present.
+eval: install
+	$(BIN)/eventwire eval ../shared/eval/plover-gsr-dev.jsonl
+
+bench: install
+	$(BIN)/eventwire bench
+
+clean:
+	rm -rf $(VENV) eventwire.duckdb build src/*.egg-info

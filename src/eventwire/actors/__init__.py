@@ -1,0 +1,1 @@
+"""Actors: the knowledge base and per-document resolution to country + sector codes."""

@@ -1,0 +1,192 @@
+"""The shipped actor knowledge base (data files in ``kb/``) plus user dictionaries.
+
+Every surface form maps to one or more ``Entry`` records; people carry
+date-bounded roles so that one name codes differently in 2010 and 2024.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+#: International codes that count as one side "IGO" when scoring.
+INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
+
+
+@dataclass(slots=True, frozen=True)
+class Role:
+    country: str
+    sector: str
+    role: str = ""
+    start: str = ""  # ISO date, "" = open
+    end: str = ""
+
+    def active(self, date: str | None) -> bool:
+        if not date:
+            return not self.end
+        return (not self.start or self.start <= date) and (not self.end or date <= self.end)
+
+
+@dataclass(slots=True)
+class Entry:
+    """What one surface form means."""
+
+    name: str
+    kind: str  # country, adjective, capital, seat, igo, person, user
+    country: str = ""
+    sector: str = ""
+    roles: list[Role] = field(default_factory=list)
+
+    def at(self, date: str | None) -> tuple[str, str]:
+        """Country and sector on a date (people: the role held then)."""
+        if not self.roles:
+            return self.country, self.sector
+        active = [r for r in self.roles if r.active(date)]
+        if active:
+            # A head of state outranks a minister when terms overlap on a handover day.
+            return active[-1].country, active[-1].sector
+        if date:
+            past = [r for r in self.roles if r.end and r.end < date]
+            if past:  # a former office-holder keeps the country, not the office
+                return max(past, key=lambda r: r.end).country, ""
+            return "", ""  # not yet in office: not coded
+        return self.roles[-1].country, ""
+
+
+def _rows(name: str) -> Iterator[dict[str, str]]:
+    path = resources.files("eventwire.actors") / "kb" / name
+    with path.open(encoding="utf-8") as fh:
+        yield from csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split("|") if p.strip()]
+
+
+class KnowledgeBase:
+    """Surface form -> entries, and sector words -> sectors."""
+
+    def __init__(self) -> None:
+        self.surfaces: dict[str, list[Entry]] = {}
+        self.titles: dict[str, str] = {}  # "foreign minister" -> GOV
+        self.nouns: dict[str, str] = {}  # "troops" -> MIL
+        self.country_names: dict[str, str] = {}  # iso3 -> name
+        self.people: dict[str, Entry] = {}  # canonical name -> entry
+
+    def add(self, surface: str, entry: Entry) -> None:
+        bucket = self.surfaces.setdefault(surface, [])
+        if all(e.name != entry.name or e.kind != entry.kind for e in bucket):
+            bucket.append(entry)
+        else:
+            for e in bucket:
+                if e.name == entry.name and e.kind == entry.kind:
+                    e.roles.extend(r for r in entry.roles if r not in e.roles)
+
+    def override(self, surface: str, entry: Entry) -> None:
+        """User entries win over shipped ones for the same surface form."""
+        self.surfaces[surface] = [entry]
+
+    def lookup(self, surface: str) -> list[Entry]:
+        return self.surfaces.get(surface, [])
+
+    def sector_of(self, phrase: str) -> str:
+        phrase = phrase.lower()
+        return self.nouns.get(phrase) or self.titles.get(phrase, "")
+
+
+def _add_country_rows(kb: KnowledgeBase) -> None:
+    for row in _rows("countries.tsv"):
+        iso = row["iso3"].strip()
+        name = row["name"].strip()
+        kb.country_names[iso] = name
+        for s in [name, *_split(row.get("aliases"))]:
+            kb.add(s, Entry(name, "country", iso, ""))
+        for s in _split(row.get("adjectives")):
+            kb.add(s, Entry(name, "adjective", iso, ""))
+        for s in _split(row.get("capitals")):
+            kb.add(s, Entry(s, "capital", iso, "GOV"))
+        for s in _split(row.get("seats")):
+            kb.add(s, Entry(s, "seat", iso, "GOV"))
+
+
+def _add_igo_rows(kb: KnowledgeBase) -> None:
+    for row in _rows("igos.tsv"):
+        entry = Entry(row["name"].strip(), "igo", row["country"].strip(), row["sector"].strip())
+        for s in [row["name"].strip(), *_split(row.get("aliases"))]:
+            kb.add(s, entry)
+
+
+def _add_people_rows(kb: KnowledgeBase) -> None:
+    for row in _rows("people.tsv"):
+        name = row["name"].strip()
+        role = Role(
+            row["country"].strip(),
+            row["sector"].strip(),
+            row.get("role", "").strip(),
+            row.get("start", "").strip(),
+            row.get("end", "").strip(),
+        )
+        entry = kb.people.setdefault(name, Entry(name, "person"))
+        if role not in entry.roles:
+            entry.roles.append(role)
+            entry.roles.sort(key=lambda r: r.start)
+        for s in [name, *_split(row.get("aliases"))]:
+            bucket = kb.surfaces.setdefault(s, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+
+@functools.cache
+def shipped() -> KnowledgeBase:
+    """The knowledge base that comes with the package (loaded once per process)."""
+    kb = KnowledgeBase()
+    _add_country_rows(kb)
+    _add_igo_rows(kb)
+    _add_people_rows(kb)
+    for row in _rows("sectors.tsv"):
+        target = kb.titles if row["kind"].strip() == "title" else kb.nouns
+        target[row["term"].strip().lower()] = row["sector"].strip()
+    return kb
+
+
+def with_user_actors(entries: Iterable[tuple[str, Entry]]) -> KnowledgeBase:
+    """A copy of the shipped knowledge base with the user's entries winning."""
+    base = shipped()
+    kb = KnowledgeBase()
+    kb.surfaces = {k: list(v) for k, v in base.surfaces.items()}
+    kb.titles = dict(base.titles)
+    kb.nouns = dict(base.nouns)
+    kb.country_names = dict(base.country_names)
+    kb.people = dict(base.people)
+    for surface, entry in entries:
+        kb.override(surface, entry)
+    return kb
+
+
+def load_user_actors(path: str | Path) -> list[tuple[str, Entry]]:
+    """Read a user dictionary: CSV ``name,code,country,sector,start,end`` (one alias per row)."""
+    path = Path(path)
+    out: list[tuple[str, Entry]] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name = (row.get("name") or "").strip()
+            if not name:
+                continue
+            country = (row.get("country") or "").strip().upper()
+            sector = (row.get("sector") or "").strip().upper()
+            code = (row.get("code") or "").strip().upper()
+            if code and not country:
+                country, sector = code[:3], sector or code[3:6]
+            role = Role(
+                country,
+                sector,
+                "",
+                (row.get("start") or "").strip(),
+                (row.get("end") or "").strip(),
+            )
+            out.append((name, Entry(name, "user", country, sector, [role])))
+    return out

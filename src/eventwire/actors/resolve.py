@@ -1,0 +1,410 @@
+"""Resolve noun phrases in a parsed document to actors (country + sector).
+
+Knowledge-base forms are found with a spaCy ``PhraseMatcher``; the parse then
+decides what they mean: "North Korean leader Kim Jong Un" is one person of
+PRK/GOV, "US and South Korean officials" two governments, "Sam Green of the
+Center for European Policy Analysis" nobody we can place (left unknown).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..models import Actor
+from ..nlp import load as load_nlp
+from .kb import Entry, KnowledgeBase
+
+#: Dependency labels through which a head noun takes its nationality.
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
+#: Prepositions that link an office to its country: "the army of Sudan", "a spokesman for".
+_LINK_PREPS = frozenset({"of", "for", "from", "in"})
+#: Entity labels whose inner words must not give a country ("Center for European Policy").
+_OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
+_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
+#: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
+_COLLECTIVE = frozenset(
+    {
+        "group",
+        "groups",
+        "delegation",
+        "team",
+        "number",
+        "members",
+        "member",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "scores",
+        "some",
+        "many",
+        "most",
+        "several",
+        "contingent",
+        "unit",
+        "batch",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "all",
+        "both",
+        "each",
+        "none",
+        "majority",
+        "part",
+    }
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,}(?:,[^\n(—–]{0,40})?\s*(?:\([^)\n]{1,40}\))?\s*[—–-]+\s"
+)
+
+
+@dataclass(slots=True)
+class KbSpan:
+    start: int  # token indices
+    end: int
+    entry: Entry
+
+
+@functools.cache
+def _matcher(kb_id: int, kb: KnowledgeBase) -> tuple[PhraseMatcher, dict[int, str]]:
+    nlp = load_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    keys: dict[int, str] = {}
+    surfaces = list(kb.surfaces)
+    for surface, doc in zip(surfaces, nlp.tokenizer.pipe(surfaces), strict=True):
+        key = nlp.vocab.strings.add("KB:" + surface)
+        keys[key] = surface
+        matcher.add("KB:" + surface, [doc])
+    return matcher, keys
+
+
+class DocActors:
+    """Actor resolution for one parsed document, with a per-document name registry."""
+
+    def __init__(self, doc: Doc, kb: KnowledgeBase, date: str | None) -> None:
+        self.doc = doc
+        self.kb = kb
+        self.date = date
+        self.spans: dict[int, KbSpan] = {}
+        self.registry: dict[str, Actor] = {}
+        self._persons: list[tuple[int, Actor]] = []  # (token index, actor) in text order
+        self._dateline_end = self._find_dateline()
+        self._match()
+        self._register_people()
+
+    # -- set-up --------------------------------------------------------------
+    def _find_dateline(self) -> int:
+        """Character offset where a leading "SEOUL, South Korea (AP) —" dateline ends."""
+        text = self.doc.text
+        for para in re.finditer(r"(?:^|\n)([^\n]+)", text[:2000]):
+            m = _DATELINE.match(para.group(1))
+            if m:
+                return para.start(1) + m.end()
+        return -1
+
+    def _match(self) -> None:
+        matcher, keys = _matcher(id(self.kb), self.kb)
+        found: list[Span] = []
+        surfaces: dict[tuple[int, int], str] = {}
+        for key, start, end in matcher(self.doc):
+            span = Span(self.doc, start, end)
+            found.append(span)
+            surfaces[(start, end)] = keys[key]
+        for span in filter_spans(found):
+            if span.start_char < self._dateline_end:
+                continue  # the dateline names where the story was filed, not an actor
+            entry = self._choose(self.kb.lookup(surfaces[(span.start, span.end)]))
+            if entry is None or self._opaque(span):
+                continue
+            for i in range(span.start, span.end):
+                self.spans[i] = KbSpan(span.start, span.end, entry)
+
+    def _choose(self, entries: list[Entry]) -> Entry | None:
+        if not entries:
+            return None
+        if len(entries) == 1:
+            return entries[0]
+        dated = [e for e in entries if e.at(self.date)[0]]
+        if len({e.at(self.date)[0] for e in dated}) == 1:
+            return dated[0]
+        return None  # ambiguous: better unknown than a guess
+
+    def _opaque(self, span: Span) -> bool:
+        """True for a country word inside an organisation's name after "for"/"of"."""
+        ent_type = span[0].ent_type_
+        if ent_type not in _OPAQUE_ENTS:
+            return False
+        ent = next((e for e in self.doc.ents if e.start <= span.start < e.end), None)
+        if ent is None:
+            return False
+        return any(
+            t.lower_ in {"for", "of", "on", "against"} for t in ent[: span.start - ent.start]
+        )
+
+    def _register_people(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON" and not self._is_person_span(ent):
+                continue
+            actor = self._resolve_person(ent.root)
+            if not actor.country:
+                continue
+            self._persons.append((ent.root.i, actor))
+            for part in ent.text.replace("’s", "").replace("'s", "").split():
+                if len(part) > 2 and part[0].isupper():
+                    self.registry.setdefault(part, actor)
+
+    def _is_person_span(self, ent: Span) -> bool:
+        kb = self.spans.get(ent.root.i)
+        return kb is not None and kb.entry.kind == "person"
+
+    # -- public --------------------------------------------------------------
+    def resolve(self, token: Token) -> Actor | None:
+        """The actor a noun phrase headed by ``token`` denotes, or None if it is no actor."""
+        if token.lower_ in _PRONOUNS:
+            return self._pronoun(token)
+        if token.i in self.spans:
+            kb = self.spans[token.i]
+            if kb.entry.kind == "person":
+                return self._resolve_person(token)
+            if kb.entry.kind == "adjective":
+                # "the Russians" names a people; an adjective alone is no actor.
+                return (
+                    self._actor(token, kb.entry, sector="CVL")
+                    if token.tag_ == "NNPS" or token.text.endswith("s")
+                    else None
+                )
+            return self._actor(token, kb.entry)
+        if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and token.text in self.registry):
+            return self._resolve_person(token)
+        if token.lower_ in _COLLECTIVE:
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    return self.resolve(pobj)
+        group = self.resolve_group(token) if self._sector_of(token) else []
+        if group:
+            return group[0]
+        if token.pos_ == "NOUN":
+            # "Swiss doctors", "Israeli helicopters": the nationality is the side
+            country = self._direct_nationality(token)
+            if country:
+                return Actor(
+                    text=self._phrase(token),
+                    country=country,
+                    sector="",
+                    start=self._left(token).idx,
+                    end=token.idx + len(token.text),
+                )
+        return None
+
+    def _direct_nationality(self, token: Token) -> str:
+        for child in token.children:
+            if child.dep_ in {"amod", "compound", "nmod"}:
+                kb = self.spans.get(child.i)
+                if kb is not None and kb.entry.kind in {"adjective", "country", "igo"}:
+                    return kb.entry.at(self.date)[0]
+        return ""
+
+    def resolve_all(self, token: Token) -> list[Actor]:
+        """``resolve`` on the head and on its conjuncts ("Putin and Kim")."""
+        out = []
+        for t in [token, *_conjuncts(token)]:
+            out.extend(self.resolve_group(t))
+        return out
+
+    def resolve_group(self, token: Token) -> list[Actor]:
+        """Like ``resolve``, but "US and South Korean officials" gives one actor per country."""
+        if token.i not in self.spans and token.ent_type_ != "PERSON":
+            sector = self._sector_of(token)
+            if sector:
+                countries = self._countries_from_modifiers(token) or [""]
+                start, end = self._left(token).idx, token.idx + len(token.text)
+                return [
+                    Actor(text=self._phrase(token), country=c, sector=sector, start=start, end=end)
+                    for c in countries
+                ]
+        actor = self.resolve(token)
+        return [actor] if actor is not None else []
+
+    # -- helpers -------------------------------------------------------------
+    def _actor(self, token: Token, entry: Entry, sector: str | None = None) -> Actor:
+        kb = self.spans[token.i]
+        country, kb_sector = entry.at(self.date)
+        span = self.doc[kb.start : kb.end]
+        start = span.start_char
+        if start > 0 and self.doc.text[max(0, start - 4) : start].lower() == "the ":
+            start -= 4
+        return Actor(
+            text=self.doc.text[start : span.end_char],
+            name=entry.name,
+            country=country,
+            sector=kb_sector if sector is None else sector,
+            start=start,
+            end=span.end_char,
+        )
+
+    def _resolve_person(self, token: Token) -> Actor:
+        ent = _entity(token)
+        name_start, name_end = (ent.start, ent.end) if ent is not None else (token.i, token.i + 1)
+        kb = self.spans.get(token.i)
+        country, sector, name = "", "", ""
+        if kb and kb.entry.kind in {"person", "user"}:
+            country, sector = kb.entry.at(self.date)
+            name = kb.entry.name
+            name_start, name_end = min(name_start, kb.start), max(name_end, kb.end)
+        left = self._left(token)
+        text_span = self.doc[min(left.i, name_start) : name_end]
+        if not country:
+            country = self._country_from_modifiers(token)
+            title_sector = self._title_sector(token)
+            if country or title_sector:
+                sector = title_sector
+        if not country:
+            known = self._registry_lookup(self.doc[name_start:name_end].text)
+            if known is not None:
+                country, sector, name = known.country, known.sector, known.name or name
+        if not name:
+            name = self.doc[name_start:name_end].text.replace("’s", "").replace("'s", "").strip()
+        return Actor(
+            text=text_span.text,
+            name=name,
+            country=country,
+            sector=sector,
+            start=text_span.start_char,
+            end=text_span.end_char,
+        )
+
+    def _registry_lookup(self, text: str) -> Actor | None:
+        text = text.replace("’s", "").replace("'s", "").strip()
+        if text in self.registry:
+            return self.registry[text]
+        for part in text.split():
+            if part in self.registry:
+                return self.registry[part]
+        return None
+
+    def _pronoun(self, token: Token) -> Actor | None:
+        earlier = [a for i, a in self._persons if i < token.i]
+        if not earlier:
+            return None
+        a = earlier[-1]
+        return Actor(
+            text=token.text,
+            name=a.name,
+            country=a.country,
+            sector=a.sector,
+            start=token.idx,
+            end=token.idx + len(token.text),
+        )
+
+    def _sector_of(self, token: Token) -> str:
+        lower = token.lower_
+        words = [t.lower_ for t in token.lefts if t.dep_ == "compound"] + [lower]
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[-n:])
+            sector = self.kb.nouns.get(phrase) or self.kb.titles.get(phrase)
+            if sector:
+                return sector
+        return self.kb.nouns.get(token.lemma_.lower(), "") or self.kb.titles.get(
+            token.lemma_.lower(), ""
+        )
+
+    def _title_sector(self, token: Token) -> str:
+        """Sector from a title before the name ("Secretary-General", "foreign minister")."""
+        ent = _entity(token)
+        start = ent.start if ent is not None else token.i
+        left = self._left(token).i
+        sector = self._title_in(self.doc[left:start]) if left < start else ""
+        if sector:
+            return sector
+        for t in token.children:
+            if t.dep_ == "appos":
+                sector = self._sector_of(t) or self._title_in(self.doc[t.left_edge.i : t.i + 1])
+                if sector:
+                    return sector
+        return ""
+
+    def _title_in(self, span: Span) -> str:
+        """The longest title or sector phrase in a span, the one nearest the name on ties."""
+        best, best_len = "", 0
+        for i in range(len(span)):
+            if span[i].i in self.spans:
+                continue
+            for n in range(min(4, len(span) - i), 0, -1):
+                phrase = span[i : i + n].text.lower()
+                sector = self.kb.titles.get(phrase) or self.kb.nouns.get(phrase)
+                if sector and n >= best_len:
+                    best, best_len = sector, n
+                    break
+        return best
+
+    def _country_from_modifiers(self, token: Token) -> str:
+        found = self._countries_from_modifiers(token)
+        return found[0] if found else ""
+
+    def _countries_from_modifiers(self, token: Token, depth: int = 0) -> list[str]:
+        """Nationality from modifiers: "US officials", "Russia's army", "army of Sudan"."""
+        out: list[str] = []
+        if depth > 3:
+            return out
+        for child in token.children:
+            cands: list[Token] = []
+            if child.dep_ in _MODIFIER_DEPS:
+                cands = [child, *_conjuncts(child)]
+            elif child.dep_ == "prep" and child.lower_ in _LINK_PREPS:
+                cands = [c for c in child.children if c.dep_ == "pobj"]
+            elif child.dep_ == "appos":
+                cands = [child]
+            for c in cands:
+                kb = self.spans.get(c.i)
+                if kb is not None and kb.entry.kind != "person":
+                    country, _ = kb.entry.at(self.date)
+                    if country and country not in out:
+                        out.append(country)
+                    continue
+                for country in self._countries_from_modifiers(c, depth + 1):
+                    if country not in out:
+                        out.append(country)
+        return out
+
+    def _left(self, token: Token) -> Token:
+        """The leftmost pre-modifier of a noun phrase (determiners left out)."""
+        for t in token.lefts:
+            if t.dep_ not in {"det", "predet", "punct", "cc"}:
+                return t.left_edge
+        return token
+
+    def _phrase(self, token: Token) -> str:
+        return self.doc[self._left(token).i : token.i + 1].text
+
+
+def _entity(token: Token) -> Span | None:
+    if not token.ent_type_:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    span = doc[start:end]
+    if span and span[-1].text in {"’s", "'s"}:
+        span = doc[start : end - 1]
+    return span
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = []
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.append(child)
+            out.extend(_conjuncts(child))
+    return out

@@ -1,0 +1,505 @@
+"""The command line: a thin layer over the library. Data to stdout, messages to stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import DEFAULT_DB, Settings
+from .errors import EventwireError, InputError
+from .models import Event
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+db_option = click.option(
+    "--db",
+    envvar="EVENTWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="DuckDB file (or set EVENTWIRE_DB).",
+)
+
+
+def _iso(value: object) -> str | None:
+    return value.strftime("%Y-%m-%d") if value is not None else None  # type: ignore[attr-defined]
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eventwire")
+@click.option("-v", "--verbose", count=True, help="More messages on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def main(verbose: int, quiet: bool) -> None:
+    """eventwire: news articles in, PLOVER/CAMEO event data out.
+
+    \b
+    Example:
+      eventwire code story.txt --date 2024-06-19 --format table
+      eventwire ingest news/ && eventwire events --country PRK
+    """
+    level = (
+        logging.ERROR
+        if quiet
+        else logging.DEBUG
+        if verbose > 1
+        else (logging.INFO if verbose else logging.WARNING)
+    )
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+# -- code --------------------------------------------------------------------
+@main.command()
+@click.argument("file", default="-", type=click.Path(allow_dash=True))
+@click.option("--date", type=DATE, help="Publication date (YYYY-MM-DD) for texts that carry none.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["text", "jsonl"]),
+    default=None,
+    help="Default: by file ending (.jsonl is JSONL), else text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--actors",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own actors (CSV: name,code,country,sector,start,end).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for spaCy.",
+)
+@click.option(
+    "--all-statuses/--asserted-only",
+    default=True,
+    show_default=True,
+    help="Include alleged, denied, negated, intended, hypothetical and historical events.",
+)
+def code(
+    file: str,
+    date: object,
+    input_format: str | None,
+    fmt: str,
+    actors: str | None,
+    workers: int,
+    all_statuses: bool,
+) -> None:
+    """Code text into events without storing anything.
+
+    \b
+    Examples:
+      eventwire code story.txt --date 2024-06-19 --format table
+      echo '{"id": "a1", "text": "Russia and China signed a treaty.", "date": "2024-01-02"}' \\
+        | eventwire code - --input-format jsonl
+    """
+    from .ingest import read_paths
+    from .models import Article
+    from .pipeline import Pipeline
+
+    settings = Settings.from_env(date=_iso(date), actors=actors, workers=workers)
+    pipeline = Pipeline.default(settings, dedup=False)
+    failed = 0
+    items = list(read_paths([file], settings.date, settings.max_bytes, input_format))
+    articles: list[Article] = []
+    for item in items:
+        if isinstance(item, InputError):
+            click.echo(f"rejected {item.origin}: {item.reason}", err=True)
+            failed += 1
+        else:
+            articles.append(item)
+    for article in pipeline.pipe(articles):
+        if article.status == "rejected":
+            click.echo(f"rejected {article.origin or article.id}: {article.reason}", err=True)
+            failed += 1
+            continue
+        events = [e for e in article.events if all_statuses or e.status == "asserted"]
+        _print_events(events, fmt)
+    sys.exit(EXIT_INPUT if failed else EXIT_OK)
+
+
+def _print_events(events: Iterable[Event], fmt: str) -> None:
+    if fmt == "table":
+        click.echo(format_table(events))
+    else:
+        for e in events:
+            click.echo(json.dumps(e.to_dict(), ensure_ascii=False))
+
+
+def _side(actors: list) -> str:
+    return ", ".join(a.code or f"?({a.text[:20]})" for a in actors) or "-"
+
+
+def format_table(events: Iterable[Event]) -> str:
+    rows = [("date", "type", "cameo", "status", "source", "target", "conf", "evidence")]
+    for e in events:
+        ev = e.evidence.text.replace("\n", " ")
+        rows.append(
+            (
+                e.date or "?",
+                e.event_type,
+                e.cameo,
+                e.status,
+                _side(e.source),
+                _side(e.target),
+                f"{e.confidence:.2f}",
+                ev[:70] + ("…" if len(ev) > 70 else ""),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    out = []
+    for r in rows:
+        out.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+    return "\n".join(out)
+
+
+# -- ingest ------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--date", type=DATE, help="Publication date for inputs that carry none.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["text", "jsonl"]),
+    default=None,
+    help="Default: by file ending.",
+)
+@click.option(
+    "--actors",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own actors (CSV: name,code,country,sector,start,end).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for spaCy.",
+)
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    date: object,
+    input_format: str | None,
+    actors: str | None,
+    workers: int,
+) -> None:
+    """Read articles (text files, JSONL, directories) into the database and code them.
+
+    Inputs that cannot be used are named with their reason on stderr, kept in
+    the quarantine table (`eventwire articles --status rejected`), and the
+    exit code is 1; everything else is still stored.
+
+    \b
+    Example:
+      eventwire ingest src/eventwire/data/sample/articles.jsonl news/ --date 2024-06-19
+    """
+    from .runners.local import ingest as run_ingest
+
+    settings = Settings.from_env(db=db, date=_iso(date), actors=actors, workers=workers)
+    shown = [0]
+
+    def progress(n: int) -> None:
+        shown[0] += n
+        if sys.stderr.isatty():
+            click.echo(f"\rstored {shown[0]} articles", err=True, nl=False)
+
+    summary = run_ingest(list(paths), settings, progress, input_format)
+    if sys.stderr.isatty() and shown[0]:
+        click.echo("", err=True)
+    for err in summary.rejected:
+        click.echo(f"rejected {err.origin}: {err.reason}", err=True)
+    for line in summary.lines():
+        click.echo(line, err=True)
+    sys.exit(EXIT_INPUT if summary.rejected else EXIT_OK)
+
+
+# -- queries -----------------------------------------------------------------
+def _open_store(db: str):
+    from .store import Store
+
+    if not Path(db).exists():
+        _fail(f"no database at {db}; run `eventwire ingest PATH` first or pass --db", EXIT_USAGE)
+    return Store(db, read_only=True)
+
+
+@main.command()
+@db_option
+@click.option("--country", help="ISO3 or international code on either side, e.g. PRK.")
+@click.option("--actor", help="Text in an actor's name or code, e.g. Putin or RUSGOV.")
+@click.option("--type", "event_type", help="PLOVER type(s), comma-separated, e.g. AGREE,CONSULT.")
+@click.option("--since", type=DATE, help="Events on or after this date.")
+@click.option("--until", type=DATE, help="Events on or before this date.")
+@click.option(
+    "--status", default="asserted", show_default=True, help="Status(es), comma-separated, or 'all'."
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Only events at least this confident.",
+)
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many events.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def events(
+    db: str,
+    country: str | None,
+    actor: str | None,
+    event_type: str | None,
+    since: object,
+    until: object,
+    status: str,
+    min_confidence: float | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """List stored events, filtered.
+
+    \b
+    Examples:
+      eventwire events --country PRK --type AGREE,CONSULT
+      eventwire events --actor Putin --since 2024-06-01 --format csv > putin.csv
+    """
+    from .store import write_events
+
+    with _open_store(db) as store:
+        found = store.events(
+            country=country,
+            actor=actor,
+            event_type=event_type,
+            since=_iso(since),
+            until=_iso(until),
+            status=status,
+            min_confidence=min_confidence,
+            limit=limit,
+        )
+    if fmt == "table":
+        click.echo(format_table(found))
+    else:
+        write_events(found, fmt, sys.stdout)
+
+
+@main.command()
+@db_option
+@click.option(
+    "--status",
+    type=click.Choice(["coded", "duplicate", "rejected"]),
+    default=None,
+    help="Only articles with this status.",
+)
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many rows.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def articles(db: str, status: str | None, limit: int | None, fmt: str) -> None:
+    """List stored articles (id, title, date, status, reason) and rejected inputs.
+
+    \b
+    Example:
+      eventwire articles --status rejected
+    """
+    with _open_store(db) as store:
+        rows = store.articles(status=status, limit=limit)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False, default=str))
+        return
+    head = ("id", "date", "status", "events", "story", "title / reason")
+    table = [head] + [
+        (
+            str(r["id"])[:40],
+            str(r.get("date") or "?"),
+            r["status"],
+            str(r.get("n_events") or 0),
+            str(r.get("story_id") or "")[:20],
+            (r.get("title") or r.get("reason") or "")[:70]
+            if r["status"] != "rejected"
+            else (r.get("reason") or "")[:90],
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(head) - 1)]
+    for row in table:
+        click.echo(
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        )
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats(db: str, as_json: bool) -> None:
+    """Summarise the database: articles, events by type and status, top countries.
+
+    \b
+    Example:
+      eventwire stats --db news.duckdb
+    """
+    with _open_store(db) as store:
+        data = store.stats()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    click.echo(format_stats(data))
+
+
+def format_stats(data: dict) -> str:
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            for k, v in value.items():
+                lines.append(f"  {k:<22} {v}")
+        elif isinstance(value, list):
+            lines.append(f"{key}:")
+            for item in value:
+                lines.append(
+                    "  " + "  ".join(str(x) for x in item)
+                    if isinstance(item, (list, tuple))
+                    else f"  {item}"
+                )
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv", "parquet"]),
+    required=True,
+    help="Export format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (default stdout; required for parquet).",
+)
+@click.option(
+    "--status", default="asserted", show_default=True, help="Status(es), comma-separated, or 'all'."
+)
+def export(db: str, fmt: str, output: str | None, status: str) -> None:
+    """Export stored events (PLOVER-style JSON lines, JSON, CSV or Parquet).
+
+    \b
+    Examples:
+      eventwire export --format csv --output events.csv
+      eventwire export --format parquet --output events.parquet --status all
+    """
+    from .store import export as run_export
+
+    if fmt == "parquet" and not output:
+        _fail("--format parquet needs --output FILE", EXIT_USAGE)
+    with _open_store(db) as store:
+        n = run_export(store, fmt, output or sys.stdout, status=status)
+    click.echo(f"exported {n} events", err=True)
+
+
+# -- evaluation --------------------------------------------------------------
+@main.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--errors", is_flag=True, help="List every missed and false triple with its sentence."
+)
+@click.option("--strict", is_flag=True, help="Also compare sectors (USAGOV, not USA).")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Score only events at least this confident.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_json: bool) -> None:
+    """Score the coder on gold events: precision, recall and F1, overall and per type.
+
+    GOLD is JSONL, one item per line: {"id", "text", "date"?, "events": [...]} with
+    events as {"event_type", "source": [{"country"}], "target": [...], "joint"?}.
+
+    \b
+    Example:
+      eventwire eval tests/gold/sentences.jsonl --errors
+    """
+    from .evaluate import evaluate, format_report, load_gold
+
+    report = evaluate(load_gold(gold), strict=strict, min_confidence=min_confidence)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(format_report(report, errors=errors))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@click.option(
+    "--repeat",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="Passes over the sample corpus.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for spaCy.",
+)
+def bench(as_json: bool, repeat: int, workers: int) -> None:
+    """Measure speed and memory on the bundled sample corpus.
+
+    \b
+    Example:
+      eventwire bench --repeat 5 --workers 2
+    """
+    from .bench import format_bench, run_bench
+
+    result = run_bench(repeat=repeat, workers=workers)
+    click.echo(json.dumps(result, indent=2) if as_json else format_bench(result))
+
+
+def run() -> None:  # pragma: no cover - console entry used by __main__
+    try:
+        main(standalone_mode=True)
+    except EventwireError as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,29 @@
+"""Settings: one frozen dataclass. Defaults < EVENTWIRE_* environment < CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Any
+
+DEFAULT_DB = "eventwire.duckdb"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str = DEFAULT_DB
+    workers: int = 1
+    actors: str | None = None  # user actor dictionary (CSV)
+    date: str | None = None  # publication date for inputs that carry none
+    batch_size: int = 16  # articles per spaCy batch
+    max_bytes: int = 20_000_000  # larger input files are rejected with a message
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        env = os.environ
+        base = cls(
+            db=env.get("EVENTWIRE_DB", DEFAULT_DB),
+            workers=int(env.get("EVENTWIRE_WORKERS", "1")),
+            actors=env.get("EVENTWIRE_ACTORS") or None,
+        )
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,1 @@
+"""Events: trigger lexicon, argument and status rules, dates."""

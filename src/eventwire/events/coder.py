@@ -1,0 +1,545 @@
+"""Code events from a parsed document: trigger -> type, parse -> sides, context -> status.
+
+Rules are kept small and general; the words live in ``data/triggers.tsv`` and
+``data/cues.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from .. import ontology
+from ..actors.resolve import DocActors
+from ..models import Actor, Event, Evidence
+from .dates import ResolvedDate, resolve
+from .triggers import Lexicon, Trigger
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "ASSAULT"})
+
+
+@dataclass(slots=True, frozen=True)
+class Cues:
+    """Words that change how an event is presented (status, attribution, roles)."""
+
+    speech: frozenset[str]
+    intent: frozenset[str]
+    allege: frozenset[str]
+    deny: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    intent_aux: frozenset[str]
+    object_control: frozenset[str]
+    receive: frozenset[str]
+    target_preps: frozenset[str]
+    source_preps: frozenset[str]
+    noun_modifiers_alleged: frozenset[str]
+    noun_modifiers_hypothetical: frozenset[str]
+    symmetric: frozenset[str]
+    refuse: frozenset[str]
+    stative_passive: frozenset[str]
+
+
+@functools.cache
+def cues() -> Cues:
+    path = resources.files("eventwire.events") / "data" / "cues.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, words in data.items():
+        bad = [w for w in words if not isinstance(w, str)]
+        if bad:
+            raise ValueError(f"cues.yaml: {key} has non-word entries {bad}; quote them")
+    return Cues(**{k: frozenset(v) for k, v in data.items()})
+
+
+@dataclass(slots=True)
+class Args:
+    source: list[Actor] = field(default_factory=list)
+    target: list[Actor] = field(default_factory=list)
+    source_tokens: list[Token] = field(default_factory=list)
+    joint: bool = False
+
+
+def code_doc(
+    doc: Doc, actors: DocActors, lexicon: Lexicon, doc_id: str, published: str | None
+) -> list[Event]:
+    """All events in one parsed document."""
+    events: list[Event] = []
+    for sent in doc.sents:
+        events.extend(_code_sentence(sent, actors, lexicon, doc_id, published))
+    return events
+
+
+def _code_sentence(
+    sent: Span, actors: DocActors, lexicon: Lexicon, doc_id: str, published: str | None
+) -> list[Event]:
+    fired: dict[int, Trigger] = {}
+    for token in sent:
+        row = lexicon.match(token)
+        if row is not None:
+            fired[token.i] = row
+    out: list[Event] = []
+    seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    for i, row in fired.items():
+        token = sent.doc[i]
+        if _governed_by_trigger(token, fired):
+            continue  # "imposed sanctions on X": the verb's event already says it
+        args = (
+            _verb_args(token, actors, row)
+            if token.pos_ == "VERB"
+            else _noun_args(token, actors, row)
+        )
+        _drop_self(args)
+        _make_joint(token, row, args)
+        if not args.source and not args.target:
+            continue
+        key = (
+            row.event_type,
+            tuple(sorted(a.code for a in args.source)),
+            tuple(sorted(a.code for a in args.target)),
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(_build(token, row, args, sent, actors, doc_id, published))
+    return out
+
+
+def _make_joint(token: Token, row: Trigger, args: Args) -> None:
+    """ "A and B signed", "A met B": mutual events act both ways (PLOVER's SRC/TAR)."""
+    symmetric = token.lemma_.lower() in cues().symmetric
+    if (
+        (row.event_type in JOINT_TYPES or symmetric)
+        and not args.target
+        and len({a.country or a.text for a in args.source}) > 1
+    ):
+        args.target = list(args.source)
+        args.joint = True
+    elif symmetric and args.source and args.target:
+        both = _unique(args.source + args.target)
+        args.source, args.target, args.joint = both, list(both), True
+
+
+def _governed_by_trigger(token: Token, fired: dict[int, Trigger]) -> bool:
+    if token.pos_ == "VERB":
+        return False
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    return (
+        head.i in fired
+        and head.i != token.i
+        and token.dep_ in {"dobj", "pobj", "nsubjpass", "attr"}
+    )
+
+
+# -- arguments ---------------------------------------------------------------
+def _verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
+    c = cues()
+    args = Args()
+    passive = any(ch.dep_ in {"nsubjpass", "auxpass"} for ch in token.children)
+    subjects = [ch for ch in token.children if ch.dep_ in SUBJECT_DEPS]
+    if not subjects and not passive:
+        subjects = _inherited_subjects(token)
+    for s in subjects:
+        args.source.extend(actors.resolve_all(s))
+        args.source_tokens.append(s)
+    if passive:
+        for ch in token.children:
+            if ch.dep_ == "nsubjpass":
+                args.target.extend(actors.resolve_all(ch))
+            elif ch.dep_ == "agent":
+                for p in ch.children:
+                    if p.dep_ == "pobj":
+                        args.source.extend(actors.resolve_all(p))
+    objects = []
+    for ch in token.children:
+        if ch.dep_ in {"dobj", "dative", "obj"}:
+            found = actors.resolve_all(ch)
+            args.target.extend(found)
+            if not found:
+                objects.append(ch)
+                args.target.extend(_prep_targets(ch, actors, row))
+        elif ch.dep_ == "prep":
+            args.target.extend(_prep_objects(ch, actors, row))
+    if not args.target:
+        # "rejected an Indian proposal", "condemned Israel's raids": the owner is the target
+        for obj in objects:
+            args.target.extend(_owners(obj, actors))
+    if not args.target:
+        args.target.extend(_complement_targets(token, actors, row))
+    if token.lemma_.lower() in c.receive:
+        args.source, args.target = args.target, args.source
+    return args
+
+
+def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
+    """The side a noun modifier names: "Russia's", "Indian", "U.N.", "police" (not "military")."""
+    if mod.dep_ == "poss":
+        return actors.resolve_all(mod)
+    if mod.dep_ not in {"amod", "compound", "nmod"}:
+        return []
+    if mod.i in actors.spans:
+        return actors.resolve_all(mod) or _adjective_country(mod, actors)
+    if mod.pos_ == "PROPN" or (
+        mod.pos_ == "NOUN" and mod.dep_ == "compound" and actors.kb.nouns.get(mod.lower_)
+    ):
+        return actors.resolve_all(mod)
+    return []
+
+
+def _owners(noun: Token, actors: DocActors) -> list[Actor]:
+    """Who a non-actor noun belongs to: "X's plan", "an Indian offer", "a proposal from X"."""
+    out: list[Actor] = []
+    for ch in noun.children:
+        if ch.dep_ in {"poss", "amod", "compound", "nmod"}:
+            out.extend(_modifier_actors(ch, actors))
+        elif ch.dep_ == "prep" and ch.lower_ in {"from", "by"}:
+            for p in ch.children:
+                if p.dep_ == "pobj":
+                    out.extend(actors.resolve_all(p))
+    return out
+
+
+def _complement_targets(token: Token, actors: DocActors, row: Trigger) -> list[Actor]:
+    """Targets inside a complement clause.
+
+    "threatened to shell Iraqi towns" -> the towns' side; "demanded that China drop" -> China.
+    """
+    out: list[Actor] = []
+    for ch in token.children:
+        if ch.dep_ == "ccomp":
+            for sub in ch.children:
+                if sub.dep_ in SUBJECT_DEPS | {"nsubjpass"}:
+                    out.extend(actors.resolve_all(sub))
+        elif ch.dep_ == "xcomp" and ch.pos_ in {"VERB", "AUX"}:
+            for sub in ch.children:
+                if sub.dep_ in {"dobj", "dative", "obj"}:
+                    out.extend(
+                        actors.resolve_all(sub)
+                        or _prep_targets(sub, actors, row)
+                        or _owners(sub, actors)
+                    )
+                elif sub.dep_ == "prep":
+                    out.extend(_prep_objects(sub, actors, row))
+    return out
+
+
+def _inherited_subjects(token: Token) -> list[Token]:
+    """Subjects a verb shares with its head: "agreed to withdraw", "met and signed"."""
+    c = cues()
+    head = token.head
+    if token.dep_ == "relcl" and head.pos_ in {"NOUN", "PROPN", "PRON"}:
+        return [head]
+    if token.dep_ in {"xcomp", "conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
+        if token.dep_ == "xcomp" and head.lemma_.lower() in c.object_control:
+            objs = [ch for ch in head.children if ch.dep_ in {"dobj", "obj"}]
+            if objs:
+                return objs
+            for prep in (ch for ch in head.children if ch.dep_ == "prep" and ch.lower_ == "on"):
+                return [p for p in prep.children if p.dep_ == "pobj"]
+        subs = [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]
+        return subs or _inherited_subjects(head)
+    if token.dep_ == "pcomp" and head.dep_ == "prep":
+        verb = head.head
+        if verb.lemma_.lower() in c.allege:  # "accused X of providing": X did it
+            return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
+        return [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
+    return []
+
+
+def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
+    c = cues()
+    if prep.lower_ not in c.target_preps:
+        return []
+    out: list[Actor] = []
+    for p in prep.children:
+        if p.dep_ == "pobj":
+            out.extend(actors.resolve_all(p))
+    return out
+
+
+def _prep_targets(noun: Token, actors: DocActors, row: Trigger) -> list[Actor]:
+    """Targets attached to an object noun: "imposed sanctions on X", "gave aid to X"."""
+    out: list[Actor] = []
+    for ch in noun.children:
+        if ch.dep_ == "prep":
+            out.extend(_prep_objects(ch, actors, row))
+    return out
+
+
+def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
+    c = cues()
+    args = Args()
+    for ch in token.children:
+        if ch.dep_ in {"poss", "amod", "compound", "nmod"}:
+            args.source.extend(_modifier_actors(ch, actors))
+        elif ch.dep_ == "prep":
+            word = ch.lower_
+            objs = [p for p in ch.children if p.dep_ == "pobj"]
+            if word in c.source_preps:
+                for p in objs:
+                    args.source.extend(actors.resolve_all(p))
+            elif word == "between":
+                for p in objs:
+                    args.source.extend(actors.resolve_all(p))
+                args.joint = True
+            elif word == "of":
+                side = args.source if row.event_type == "CONSULT" else args.target
+                for p in objs:
+                    side.extend(actors.resolve_all(p))
+            else:
+                args.target.extend(_prep_objects(ch, actors, row))
+    if token.dep_ in {"dobj", "obj"}:
+        # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes
+        verb = token.head
+        receives = verb.lemma_.lower() in c.receive
+        if (receives and not args.target) or (not receives and not args.source):
+            subjects = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
+            found = [
+                a for s in subjects or _inherited_subjects(verb) for a in actors.resolve_all(s)
+            ]
+            if receives:
+                args.target = found
+            else:
+                args.source = found
+    return args
+
+
+def _adjective_country(token: Token, actors: DocActors) -> list[Actor]:
+    """ "Russian airstrikes": the adjective alone names the side, with no sector."""
+    kb = actors.spans.get(token.i)
+    if kb is None or kb.entry.kind not in {"adjective", "country"}:
+        return []
+    country, _ = kb.entry.at(actors.date)
+    if not country:
+        return []
+    return [
+        Actor(
+            text=token.text,
+            name=kb.entry.name,
+            country=country,
+            sector="",
+            start=token.idx,
+            end=token.idx + len(token.text),
+        )
+    ]
+
+
+def _drop_self(args: Args) -> None:
+    """A side that is also the other side (same mention) is not a dyad."""
+    spans = {(a.start, a.end) for a in args.source}
+    args.target = [a for a in args.target if (a.start, a.end) not in spans]
+    args.source = _unique(args.source)
+    args.target = _unique(args.target)
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for a in actors:
+        key = (a.start, a.end, a.country)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+# -- status, attribution, date ------------------------------------------------
+def _status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
+    c = cues()
+    status = "asserted"
+    attribution: Actor | None = None
+    if any(ch.dep_ == "neg" for ch in token.children):
+        status = "negated"
+    elif any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in token.children):
+        status = "hypothetical"
+    elif any(ch.dep_ == "aux" and ch.lower_ in c.hypothetical_aux for ch in token.children):
+        status = "hypothetical"
+    elif any(ch.dep_ == "aux" and ch.lower_ in c.intent_aux for ch in token.children):
+        status = "intended"
+    elif any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in token.children):
+        status = "hypothetical"
+    if token.pos_ != "VERB":
+        mods = {ch.lower_ for ch in token.children if ch.dep_ in {"amod", "compound"}}
+        if mods & c.noun_modifiers_alleged:
+            status = "alleged"
+        elif mods & c.noun_modifiers_hypothetical:
+            status = "hypothetical"
+    t = token
+    for _ in range(5):
+        if t.dep_ in {"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj"}:
+            head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
+        else:
+            break
+        if head is t or head.pos_ not in {"VERB", "NOUN", "AUX"}:
+            break
+        lemma = head.lemma_.lower()
+        if t.dep_ != "conj":
+            if lemma in c.deny and status == "asserted":
+                status = "denied"
+            elif lemma in c.allege and status == "asserted":
+                status = "alleged"
+                attribution = attribution or _speaker(head, actors)
+            elif lemma in c.intent and status == "asserted" and t.dep_ in {"xcomp", "dobj"}:
+                status = "intended"
+            elif lemma in c.speech:
+                attribution = attribution or _speaker(head, actors)
+        t = head
+    return status, attribution
+
+
+def _speaker(verb: Token, actors: DocActors) -> Actor | None:
+    for ch in verb.children:
+        if ch.dep_ in SUBJECT_DEPS:
+            found = actors.resolve_all(ch)
+            if found:
+                return found[0]
+    return None
+
+
+def _event_date(token: Token, sent: Span, published: str | None) -> tuple[ResolvedDate | None, str]:
+    """The date phrase that modifies the trigger's clause, else the article date."""
+    best: tuple[int, ResolvedDate, str] | None = None
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        resolved = resolve(ent.text, published)
+        if resolved is None:
+            continue
+        # distance in the tree: 0 when the date hangs off the trigger itself
+        distance = 0
+        node = ent.root
+        while node.i != token.i and node.head.i != node.i and distance < 6:
+            node = node.head
+            distance += 1
+        if node.i != token.i:
+            distance = 10 + abs(ent.root.i - token.i)
+        if best is None or distance < best[0]:
+            best = (distance, resolved, ent.text)
+    if best is None or best[0] >= 10 and len([e for e in sent.ents if e.label_ == "DATE"]) > 1:
+        return None, ""
+    return best[1], best[2]
+
+
+#: PLOVER codes a stated intention as the promise itself: a promise to cooperate is AGREE,
+#: a promise of conflict is THREATEN (with the CAMEO 03x / 13x code for what is promised).
+INTENT_AS = {
+    "AGREE": ("AGREE", "030"),
+    "CONSULT": ("AGREE", "036"),
+    "SUPPORT": ("AGREE", "032"),
+    "COOPERATE": ("AGREE", "031"),
+    "AID": ("AGREE", "033"),
+    "CONCEDE": ("AGREE", "035"),
+    "RETREAT": ("AGREE", "0356"),
+    "SANCTION": ("THREATEN", "1312"),
+    "COERCE": ("THREATEN", "137"),
+    "ASSAULT": ("THREATEN", "138"),
+    "MOBILIZE": ("THREATEN", "138"),
+    "PROTEST": ("THREATEN", "133"),
+}
+
+
+def _as_intention(row: Trigger) -> Trigger:
+    etype, cameo = INTENT_AS.get(row.event_type, (row.event_type, row.cameo))
+    if etype == row.event_type:
+        return row
+    return Trigger(
+        row.lemma,
+        row.pos,
+        row.requires,
+        etype,
+        "",
+        row.context,
+        cameo,
+        f"intention to {row.event_type}",
+    )
+
+
+def _build(
+    token: Token,
+    row: Trigger,
+    args: Args,
+    sent: Span,
+    actors: DocActors,
+    doc_id: str,
+    published: str | None,
+) -> Event:
+    status, attribution = _status(token, actors)
+    if status == "intended":
+        row = _as_intention(row)
+    resolved, date_text = _event_date(token, sent, published)
+    date, precision = (resolved.date, resolved.precision) if resolved else (published, "")
+    if (
+        resolved
+        and published
+        and resolved.date < _years_before(published, 1)
+        and status == "asserted"
+    ):
+        status = "historical"
+    try:
+        cameo = ontology.cameo(row.cameo)
+        quad, goldstein = cameo.quad_class, cameo.goldstein
+        contexts = (
+            [row.context] if row.context else [c for c in cameo.plover_context.split("; ") if c]
+        )
+    except KeyError:
+        quad, goldstein, contexts = 0, 0.0, [row.context] if row.context else []
+    text = sent.text.rstrip()
+    evidence = Evidence(
+        text=text,
+        start=sent.start_char,
+        end=sent.start_char + len(text),
+        trigger=token.text,
+        trigger_start=token.idx,
+        trigger_end=token.idx + len(token.text),
+    )
+    return Event(
+        doc_id=doc_id,
+        event_type=row.event_type,
+        cameo=row.cameo,
+        source=args.source,
+        target=args.target,
+        evidence=evidence,
+        date=date,
+        date_text=date_text,
+        date_precision=precision,
+        mode=row.mode,
+        contexts=contexts,
+        quad_class=quad,
+        goldstein=goldstein,
+        status=status,
+        attribution=attribution,
+        confidence=_confidence(token, row, args, status),
+    )
+
+
+def _years_before(iso: str, years: int) -> str:
+    d = dt.date.fromisoformat(iso)
+    return d.replace(year=d.year - years, day=min(d.day, 28)).isoformat()
+
+
+def _confidence(token: Token, row: Trigger, args: Args, status: str) -> float:
+    """How sure the coder is: lower when a side is missing or unplaced, or the cue is weak."""
+    score = 0.9
+    if not args.source:
+        score -= 0.3
+    elif not any(a.country for a in args.source):
+        score -= 0.2
+    if not args.target:
+        score -= 0.15
+    elif not any(a.country for a in args.target):
+        score -= 0.1
+    if token.pos_ != "VERB":
+        score -= 0.05
+    if not row.requires and token.pos_ != "VERB":
+        score -= 0.05
+    if status not in {"asserted", "historical"}:
+        score -= 0.05
+    if any(a.text.lower() in {"he", "she", "him", "his", "her"} for a in args.source + args.target):
+        score -= 0.1
+    return max(0.05, min(0.99, score))

@@ -1,0 +1,139 @@
+"""The trigger lexicon (``data/triggers.tsv``): which words are events, and of what type.
+
+A row fires on a token with its lemma and coarse POS when all of its
+``requires`` constraints hold on the token's dependency children; among the
+rows that fire, the most specific (most constraints) wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Token
+
+_OBJ_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd"})
+_CLAUSE_DEPS = frozenset({"xcomp", "ccomp"})
+CONSTRAINT_KEYS = frozenset({"obj", "prep", "prt", "xcomp", "not_obj"})
+
+
+@dataclass(slots=True, frozen=True)
+class Trigger:
+    lemma: str
+    pos: str
+    requires: tuple[tuple[str, frozenset[str]], ...]
+    event_type: str
+    mode: str
+    context: str
+    cameo: str
+    note: str = ""
+
+    @property
+    def specificity(self) -> int:
+        return len(self.requires)
+
+    def matches(self, token: Token) -> bool:
+        return all(_holds(token, key, values) for key, values in self.requires)
+
+
+def _objects(token: Token) -> list[Token]:
+    objs = [c for c in token.children if c.dep_ in _OBJ_DEPS]
+    if token.dep_ == "relcl" and token.head.pos_ in {"NOUN", "PROPN"}:
+        objs.append(token.head)  # "the deal that they signed"
+    if token.dep_ in {"acl"} and token.head.pos_ in {"NOUN", "PROPN"}:
+        objs.append(token.head)  # "sanctions imposed on X"
+    out = []
+    for o in objs:
+        out.append(o)
+        out.extend(c for c in o.children if c.dep_ == "conj")
+    return out
+
+
+def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
+    if key == "obj":
+        return any(o.lemma_.lower() in values or o.lower_ in values for o in _objects(token))
+    if key == "not_obj":
+        return not any(o.lemma_.lower() in values for o in _objects(token))
+    if key == "prep":
+        return any(
+            c.dep_ in {"prep", "agent", "dative"} and c.lower_ in values for c in token.children
+        )
+    if key == "prt":
+        return any(c.dep_ == "prt" and c.lower_ in values for c in token.children)
+    if key == "xcomp":
+        return any(c.dep_ in _CLAUSE_DEPS and c.lemma_.lower() in values for c in token.children)
+    raise ValueError(f"unknown trigger constraint {key!r}")
+
+
+def _parse_requires(cell: str, where: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    out = []
+    for part in filter(None, (p.strip() for p in (cell or "").split(";"))):
+        key, sep, values = part.partition("=")
+        key = key.strip()
+        if not sep or key not in CONSTRAINT_KEYS:
+            raise ValueError(
+                f"{where}: bad constraint {part!r} (use obj=, prep=, prt=, xcomp=, not_obj=)"
+            )
+        out.append((key, frozenset(v.strip().lower() for v in values.split("|") if v.strip())))
+    return tuple(out)
+
+
+class Lexicon:
+    """Triggers indexed by (lemma, pos)."""
+
+    def __init__(self, triggers: list[Trigger]) -> None:
+        self.by_key: dict[tuple[str, str], list[Trigger]] = {}
+        for t in triggers:
+            self.by_key.setdefault((t.lemma, t.pos), []).append(t)
+        for rows in self.by_key.values():
+            rows.sort(key=lambda t: -t.specificity)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_key.values())
+
+    def match(self, token: Token) -> Trigger | None:
+        pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in {"NOUN", "PROPN"} else ""
+        if not pos:
+            return None
+        rows = self.by_key.get((token.lemma_.lower(), pos)) or self.by_key.get((token.lower_, pos))
+        if not rows:
+            return None
+        for row in rows:
+            if row.matches(token):
+                return row
+        return None
+
+
+def read_lexicon(path: str | Path | None = None) -> Lexicon:
+    source = (
+        resources.files("eventwire.events") / "data" / "triggers.tsv"
+        if path is None
+        else Path(path)
+    )
+    triggers = []
+    with source.open(encoding="utf-8") as fh:
+        for n, row in enumerate(
+            csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=2
+        ):
+            where = f"{source}:{n}"
+            triggers.append(
+                Trigger(
+                    lemma=row["lemma"].strip().lower(),
+                    pos=row["pos"].strip().upper(),
+                    requires=_parse_requires(row.get("requires", ""), where),
+                    event_type=row["event_type"].strip(),
+                    mode=(row.get("mode") or "").strip(),
+                    context=(row.get("context") or "").strip(),
+                    cameo=(row.get("cameo") or "").strip(),
+                    note=(row.get("note") or "").strip(),
+                )
+            )
+    return Lexicon(triggers)
+
+
+@functools.cache
+def shipped() -> Lexicon:
+    return read_lexicon()

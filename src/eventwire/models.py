@@ -1,0 +1,215 @@
+"""The record family that flows through the pipeline: Article, Actor, Event.
+
+Everything is a slotted dataclass; ``to_dict``/``from_dict`` give the JSON
+shape documented in the README (one event per line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Article statuses, in the order a document moves through them.
+ARTICLE_STATUSES = ("new", "coded", "duplicate", "rejected")
+#: Event statuses: how the text presents the event.
+EVENT_STATUSES = (
+    "asserted",
+    "alleged",
+    "denied",
+    "negated",
+    "intended",
+    "hypothetical",
+    "historical",
+)
+
+
+@dataclass(slots=True)
+class Actor:
+    """One side of an event: a mention in the text resolved to codes."""
+
+    text: str
+    name: str = ""
+    country: str = ""  # ISO3 or PLOVER international code (IGO, UNO, EUR, NGO, IMG)
+    sector: str = ""  # GOV, MIL, REB, ...
+    start: int = -1  # character offsets of the mention in the article text
+    end: int = -1
+
+    @property
+    def code(self) -> str:
+        """CAMEO-style code, e.g. ``RUSGOV``; empty when the country is unknown."""
+        return f"{self.country}{self.sector}" if self.country else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["code"] = self.code
+        return {k: d[k] for k in ("text", "name", "code", "country", "sector", "start", "end")}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Actor:
+        return cls(
+            text=d.get("text", ""),
+            name=d.get("name", ""),
+            country=d.get("country", "") or "",
+            sector=d.get("sector", "") or "",
+            start=d.get("start", -1),
+            end=d.get("end", -1),
+        )
+
+
+@dataclass(slots=True)
+class Evidence:
+    """The sentence an event was coded from, with offsets into the article text."""
+
+    text: str
+    start: int
+    end: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+
+
+@dataclass(slots=True)
+class Location:
+    text: str = ""
+    country: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    """One coded event; the JSON shape is DESIGN.md's event record."""
+
+    doc_id: str
+    event_type: str
+    cameo: str
+    source: list[Actor]
+    target: list[Actor]
+    evidence: Evidence
+    date: str | None = None
+    date_text: str = ""
+    date_precision: str = ""  # day, month, year, or "" when taken from the article
+    mode: str = ""
+    contexts: list[str] = field(default_factory=list)
+    quad_class: int = 0
+    goldstein: float = 0.0
+    status: str = "asserted"
+    attribution: Actor | None = None
+    location: Location | None = None
+    confidence: float = 0.0
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = self.make_id()
+
+    def make_id(self) -> str:
+        """Stable id: same document, trigger and sides give the same id on every run."""
+        key = "|".join(
+            [
+                self.doc_id,
+                str(self.evidence.trigger_start),
+                self.event_type,
+                ",".join(a.code or a.text for a in self.source),
+                ",".join(a.code or a.text for a in self.target),
+            ]
+        )
+        return "ev_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "date": self.date,
+            "date_text": self.date_text,
+            "date_precision": self.date_precision,
+            "event_type": self.event_type,
+            "mode": self.mode,
+            "contexts": list(self.contexts),
+            "cameo": self.cameo,
+            "quad_class": self.quad_class,
+            "goldstein": self.goldstein,
+            "status": self.status,
+            "attribution": self.attribution.to_dict() if self.attribution else None,
+            "source": [a.to_dict() for a in self.source],
+            "target": [a.to_dict() for a in self.target],
+            "location": asdict(self.location) if self.location else None,
+            "evidence": asdict(self.evidence),
+            "confidence": round(self.confidence, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        loc = d.get("location")
+        att = d.get("attribution")
+        return cls(
+            id=d.get("id", ""),
+            doc_id=d["doc_id"],
+            event_type=d["event_type"],
+            cameo=d.get("cameo", ""),
+            source=[Actor.from_dict(a) for a in d.get("source", [])],
+            target=[Actor.from_dict(a) for a in d.get("target", [])],
+            evidence=Evidence(**d["evidence"]),
+            date=d.get("date"),
+            date_text=d.get("date_text", ""),
+            date_precision=d.get("date_precision", ""),
+            mode=d.get("mode", ""),
+            contexts=list(d.get("contexts", [])),
+            quad_class=d.get("quad_class", 0),
+            goldstein=d.get("goldstein", 0.0),
+            status=d.get("status", "asserted"),
+            attribution=Actor.from_dict(att) if att else None,
+            location=Location(**loc) if loc else None,
+            confidence=d.get("confidence", 0.0),
+        )
+
+
+@dataclass(slots=True)
+class Mention:
+    """An actor mention found in the text (before events are built)."""
+
+    start: int  # character offsets in the article text
+    end: int
+    text: str
+    name: str
+    country: str
+    sector: str
+    kind: str  # country, igo, person, group, pronoun
+    token_start: int = -1  # token indices in the parsed doc
+    token_end: int = -1
+
+
+@dataclass(slots=True)
+class Article:
+    """One document; stages fill it in. ``text`` is what evidence offsets point into."""
+
+    id: str
+    text: str
+    title: str = ""
+    date: str | None = None  # publication date, ISO
+    url: str = ""
+    source: str = ""  # outlet
+    origin: str = ""  # where it was read from (file path, line)
+    status: str = "new"
+    reason: str = ""  # why it was rejected or marked duplicate
+    content_hash: str = ""
+    story_id: str = ""
+    doc: Any = None  # spaCy Doc, set by the nlp stage, never stored
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "url": self.url,
+            "source": self.source,
+            "origin": self.origin,
+            "status": self.status,
+            "reason": self.reason,
+            "content_hash": self.content_hash,
+            "story_id": self.story_id,
+            "text": self.text,
+        }

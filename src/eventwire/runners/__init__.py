@@ -1,0 +1,1 @@
+"""Runners: drive the pipeline over many inputs (local processes now, Spark later)."""

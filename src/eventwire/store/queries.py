@@ -1,0 +1,279 @@
+"""SQL for the store: writes, the shared event filter, and the read queries.
+
+Kept apart from ``Store`` so that the CLI, the exporter and the tests can reuse
+the same filter builder (one definition of "events for RUS since March") and so
+that a test can replace ``insert_events`` to simulate a crash mid-transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from typing import Any
+
+from eventwire.errors import UsageError
+from eventwire.models import EVENT_STATUSES, Article, Event
+from eventwire.store.rows import EVENT_SELECT, join_date, row_to_event
+from eventwire.store.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
+
+#: Articles per multi-row upsert statement (bounds the statement size).
+_UPSERT_CHUNK = 200
+
+
+# ------------------------------------------------------------------------ filters
+
+
+def parse_bound(value: str | date | None, name: str, end: bool) -> date | None:
+    """A since/until bound: YYYY-MM-DD, or YYYY-MM / YYYY meaning the whole period."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
+    try:
+        if not m:
+            raise ValueError(text)
+        year, month, day = int(m[1]), m[2], m[3]
+        if day is not None:
+            return date(year, int(month), int(day))
+        if month is not None:
+            last = calendar.monthrange(year, int(month))[1] if end else 1
+            return date(year, int(month), last)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    except ValueError:
+        raise UsageError(
+            f"{name} {value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY"
+        ) from None
+
+
+# ------------------------------------------------------------------------- writes
+
+_ARTICLE_UPSERT = f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, ingested_at) VALUES "
+_ARTICLE_UPSERT_TAIL = " ON CONFLICT (id) DO UPDATE SET " + ", ".join(
+    # ingested_at is left alone so that saving the same article again changes nothing.
+    f"{c} = excluded.{c}"
+    for c in ARTICLE_COLUMNS
+    if c != "id"
+)
+
+
+def upsert_articles(con: Any, rows: list[tuple[Any, ...]], now: datetime) -> None:
+    """Multi-row upsert. The rows must have distinct ids: DuckDB silently drops the
+    later duplicates of one INSERT ... ON CONFLICT statement."""
+    one = "(" + ", ".join("?" * (len(ARTICLE_COLUMNS) + 1)) + ")"
+    for i in range(0, len(rows), _UPSERT_CHUNK):
+        chunk = rows[i : i + _UPSERT_CHUNK]
+        con.execute(
+            _ARTICLE_UPSERT + ", ".join([one] * len(chunk)) + _ARTICLE_UPSERT_TAIL,
+            [v for row in chunk for v in (*row, now)],
+        )
+
+
+def delete_events(con: Any, doc_ids: list[str]) -> None:
+    con.execute("DELETE FROM events WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+
+
+def insert_events(con: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Append rows given in ``EVENT_COLUMNS`` order.
+
+    The appender runs inside the open transaction and is about 20x faster than
+    INSERT statements on DuckDB 2.0; leaving the ``with`` block flushes it (an
+    exception inside it discards the buffer, and the transaction rolls back).
+    """
+    if rows:
+        with con.appender("events", columns=list(EVENT_COLUMNS)) as appender:
+            appender.append_rows(rows)
+
+
+def upsert_rejected(con: Any, origin: str, reason: str, excerpt: str, now: datetime) -> None:
+    con.execute(
+        "INSERT INTO rejected VALUES (?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET "
+        "reason = excluded.reason, excerpt = excluded.excerpt, seen_at = excluded.seen_at",
+        [origin, reason, excerpt, now],
+    )
+
+
+# -------------------------------------------------------------------------- reads
+
+
+def _split_list(value: str | list[str] | tuple[str, ...]) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [s.strip() for s in items if s and s.strip()]
+
+
+def parse_statuses(status: str | list[str] | None) -> list[str] | None:
+    """None means "every status"; unknown names are a usage error, not an empty result."""
+    if status is None:
+        return None
+    wanted = [s.lower() for s in _split_list(status)]
+    if not wanted or "all" in wanted:
+        return None
+    unknown = [s for s in wanted if s not in EVENT_STATUSES]
+    if unknown:
+        raise UsageError(
+            f"unknown event status {', '.join(unknown)}; "
+            f"use one or more of {', '.join(EVENT_STATUSES)}, or all"
+        )
+    return wanted
+
+
+def event_filter(
+    *,
+    country: str | None = None,
+    actor: str | None = None,
+    event_type: str | list[str] | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    status: str | list[str] | None = "asserted",
+    doc_id: str | None = None,
+    min_confidence: float | None = None,
+) -> tuple[str, list[Any]]:
+    """WHERE clause (or "") and its parameters; shared by ``events`` and the exporter."""
+    where: list[str] = []
+    params: list[Any] = []
+    if country:
+        codes = [c.upper() for c in _split_list(country)]
+        where.append(
+            "list_has_any(list_transform(source_countries || target_countries, "
+            "lambda x: upper(x)), ?)"
+        )
+        params.append(codes)
+    if actor:
+        # contains() rather than ILIKE: no wildcard escaping of the user's text.
+        where.append(
+            "len(list_filter(source_names || target_names || source_codes || target_codes"
+            " || json_extract_string(source_json, '$[*].text')"
+            " || json_extract_string(target_json, '$[*].text'),"
+            " lambda x: contains(lower(x), ?))) > 0"
+        )
+        params.append(actor.lower())
+    if event_type:
+        where.append("upper(event_type) IN (SELECT unnest(?))")
+        params.append([t.upper() for t in _split_list(event_type)])
+    start, end = parse_bound(since, "since", False), parse_bound(until, "until", True)
+    if start and end and start > end:
+        raise UsageError(f"since {start} is after until {end}; swap them")
+    if start:
+        where.append("date >= ?")
+        params.append(start)
+    if end:
+        where.append("date <= ?")
+        params.append(end)
+    statuses = parse_statuses(status)
+    if statuses:
+        where.append("status IN (SELECT unnest(?))")
+        params.append(statuses)
+    if doc_id:
+        where.append("doc_id = ?")
+        params.append(doc_id)
+    if min_confidence is not None:
+        where.append("confidence >= ?")
+        params.append(float(min_confidence))
+    return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
+EVENT_ORDER = "ORDER BY date NULLS LAST, doc_id, evidence_start, id"
+
+
+def limit_clause(limit: int | None) -> str:
+    if limit is None:
+        return ""
+    if int(limit) < 0:
+        raise UsageError(f"limit {limit} is negative; use 0 or more")
+    return f"LIMIT {int(limit)}"
+
+
+def select_events(con: Any, limit: int | None = None, **filters: Any) -> list[Event]:
+    where, params = event_filter(**filters)
+    sql = f"SELECT {EVENT_SELECT} FROM events {where} {EVENT_ORDER} {limit_clause(limit)}"
+    return [row_to_event(r) for r in con.execute(sql, params).fetchall()]
+
+
+_ARTICLE_LIST = """
+    SELECT id, title, date, date_raw, source, status, reason, story_id, n_events, origin
+    FROM (
+        SELECT id, title, date, date_raw, source, status, reason, story_id, n_events,
+               origin, 0 AS part, ingested_at AS seen
+        FROM articles
+        UNION ALL
+        SELECT origin, '', NULL, NULL, '', 'rejected', reason, '', 0, origin, 1, seen_at
+        FROM rejected
+    )
+"""
+
+
+def select_articles(con: Any, status: str | None, limit: int | None) -> list[dict[str, Any]]:
+    """Articles, then quarantined inputs (as status "rejected"), in the order seen."""
+    where, params = "", []
+    wanted = [s.lower() for s in _split_list(status)] if status else []
+    if wanted and "all" not in wanted:
+        where, params = "WHERE status IN (SELECT unnest(?))", [wanted]
+    sql = f"{_ARTICLE_LIST} {where} ORDER BY part, seen, id {limit_clause(limit)}"
+    keys = ("id", "title", "date", "source", "status", "reason", "story_id", "n_events", "origin")
+    out = []
+    for r in con.execute(sql, params).fetchall():
+        values = (r[0], r[1], join_date(r[2], r[3]), *r[4:])
+        out.append(dict(zip(keys, values, strict=True)))
+    return out
+
+
+def select_article(con: Any, article_id: str) -> Article | None:
+    cols = [c for c in ARTICLE_COLUMNS if c != "n_events"]
+    row = con.execute(
+        f"SELECT {', '.join(cols)} FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    if row is None:
+        return None
+    r = dict(zip(cols, row, strict=True))
+    r["date"] = join_date(r.pop("date"), r.pop("date_raw"))
+    return Article(**r)
+
+
+def select_known_hashes(con: Any) -> dict[str, str]:
+    """content_hash -> the id to point duplicates at: the first non-duplicate stored."""
+    rows = con.execute(
+        "SELECT content_hash, id FROM articles WHERE content_hash <> '' "
+        "ORDER BY status = 'duplicate', ingested_at, id"
+    ).fetchall()
+    out: dict[str, str] = {}
+    for h, i in rows:
+        out.setdefault(h, i)
+    return out
+
+
+def _counts(con: Any, sql: str) -> dict[str, int]:
+    return {str(k): int(n) for k, n in con.execute(sql).fetchall()}
+
+
+def _top_countries(con: Any, column: str) -> dict[str, int]:
+    return _counts(
+        con,
+        f"SELECT c, count(*) AS n FROM (SELECT unnest({column}) AS c FROM events) "
+        "GROUP BY c ORDER BY n DESC, c LIMIT 10",
+    )
+
+
+def select_stats(con: Any) -> dict[str, Any]:
+    lo, hi = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+    n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    n_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    return {
+        "articles": int(n_articles),
+        "events": int(n_events),
+        "rejected": int(con.execute("SELECT count(*) FROM rejected").fetchone()[0]),
+        "articles_by_status": _counts(
+            con, "SELECT status, count(*) AS n FROM articles GROUP BY 1 ORDER BY n DESC, 1"
+        ),
+        "events_by_type": _counts(
+            con, "SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1"
+        ),
+        "events_by_status": _counts(
+            con, "SELECT status, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1"
+        ),
+        "date_range": {
+            "min": lo.isoformat() if lo else None,
+            "max": hi.isoformat() if hi else None,
+        },
+        "top_source_countries": _top_countries(con, "source_countries"),
+        "top_target_countries": _top_countries(con, "target_countries"),
+    }

@@ -1,0 +1,165 @@
+"""Conversions between records (Article, Event) and table rows.
+
+Events are stored twice over on purpose: as JSON (so an Event comes back exactly
+as it went in) and as flat list columns (so country and actor filters are SQL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from eventwire.models import Article, Event
+from eventwire.store.schema import EVENT_COLUMNS
+
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+# --------------------------------------------------------------------------- dates
+
+
+def split_date(value: str | None) -> tuple[date | None, str | None]:
+    """ISO string -> (DATE for SQL, original string when a DATE cannot hold it exactly).
+
+    "2024-03" (a month-precision date) is filed under 2024-03-01 so range filters
+    still see it, and the original text is kept so the record round-trips.
+    """
+    if value is None:
+        return None, None
+    if _FULL_DATE.match(value):
+        try:
+            return date.fromisoformat(value), None
+        except ValueError:
+            return None, value
+    m = _PARTIAL_DATE.match(value)
+    if not m:
+        return None, value
+    try:
+        return date(int(m[1]), int(m[2] or 1), int(m[3] or 1)), value
+    except ValueError:
+        return None, value
+
+
+def join_date(day: date | None, raw: str | None) -> str | None:
+    """Inverse of ``split_date``."""
+    if raw is not None:
+        return raw
+    return day.isoformat() if day is not None else None
+
+
+# ---------------------------------------------------------------- records <-> rows
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def article_row(article: Article, n_events: int) -> tuple[Any, ...]:
+    """Values for ``ARTICLE_COLUMNS``."""
+    day, raw = split_date(article.date)
+    return (
+        article.id,
+        article.title,
+        day,
+        raw,
+        article.url,
+        article.source,
+        article.origin,
+        article.status,
+        article.reason,
+        article.content_hash,
+        article.story_id,
+        article.text,
+        n_events,
+    )
+
+
+def event_row(ev: Event) -> tuple[Any, ...]:
+    """Values for ``EVENT_COLUMNS``: JSON for exact round trips, lists for SQL filters."""
+    day, raw = split_date(ev.date)
+    src, tgt, evd = ev.source, ev.target, ev.evidence
+    return (
+        ev.id,
+        ev.doc_id,
+        day,
+        raw,
+        ev.date_text,
+        ev.date_precision,
+        ev.event_type,
+        ev.mode,
+        list(ev.contexts),
+        ev.cameo,
+        ev.quad_class,
+        ev.goldstein,
+        ev.status,
+        _dumps(ev.attribution.to_dict()) if ev.attribution else None,
+        _dumps([a.to_dict() for a in src]),
+        _dumps([a.to_dict() for a in tgt]),
+        _unique([a.country for a in src]),
+        _unique([a.country for a in tgt]),
+        _unique([a.code for a in src]),
+        _unique([a.code for a in tgt]),
+        _unique([a.name or a.text for a in src]),
+        _unique([a.name or a.text for a in tgt]),
+        _dumps(asdict(ev.location)) if ev.location else None,
+        evd.text,
+        evd.start,
+        evd.end,
+        evd.trigger,
+        evd.trigger_start,
+        evd.trigger_end,
+        ev.confidence,
+    )
+
+
+#: SELECT list that ``row_to_event`` expects.
+EVENT_SELECT = ", ".join(EVENT_COLUMNS)
+
+
+def row_to_event(row: tuple[Any, ...]) -> Event:
+    """Rebuild an Event through ``Event.from_dict`` (so defaults live in one place)."""
+    r = dict(zip(EVENT_COLUMNS, row, strict=True))
+    return Event.from_dict(
+        {
+            "id": r["id"],
+            "doc_id": r["doc_id"],
+            "date": join_date(r["date"], r["date_raw"]),
+            "date_text": r["date_text"],
+            "date_precision": r["date_precision"],
+            "event_type": r["event_type"],
+            "mode": r["mode"],
+            "contexts": r["contexts"] or [],
+            "cameo": r["cameo"],
+            "quad_class": r["quad_class"],
+            "goldstein": r["goldstein"],
+            "status": r["status"],
+            "attribution": json.loads(r["attribution_json"]) if r["attribution_json"] else None,
+            "source": json.loads(r["source_json"]),
+            "target": json.loads(r["target_json"]),
+            "location": json.loads(r["location_json"]) if r["location_json"] else None,
+            "evidence": {
+                "text": r["evidence_text"],
+                "start": r["evidence_start"],
+                "end": r["evidence_end"],
+                "trigger": r["trigger"],
+                "trigger_start": r["trigger_start"],
+                "trigger_end": r["trigger_end"],
+            },
+            "confidence": r["confidence"],
+        }
+    )
+
+
+def dedupe_events(events: list[Event]) -> list[Event]:
+    """Keep the first event per id: DuckDB would reject (or silently drop) the rest."""
+    seen: dict[str, Event] = {}
+    for ev in events:
+        seen.setdefault(ev.id, ev)
+    return list(seen.values())

@@ -1,0 +1,202 @@
+"""Table definitions, the schema version, and the migrations between versions.
+
+The column lists live here (and only here) so that the insert statements, the
+row converters and the DDL can never disagree about column order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventwire.errors import StoreError
+
+#: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
+SCHEMA_VERSION = 1
+
+#: Article columns in insert order (``ingested_at`` is filled by the database).
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "date",
+    "date_raw",
+    "url",
+    "source",
+    "origin",
+    "status",
+    "reason",
+    "content_hash",
+    "story_id",
+    "text",
+    "n_events",
+)
+
+#: Event columns in insert order.
+EVENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "doc_id",
+    "date",
+    "date_raw",
+    "date_text",
+    "date_precision",
+    "event_type",
+    "mode",
+    "contexts",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "status",
+    "attribution_json",
+    "source_json",
+    "target_json",
+    "source_countries",
+    "target_countries",
+    "source_codes",
+    "target_codes",
+    "source_names",
+    "target_names",
+    "location_json",
+    "evidence_text",
+    "evidence_start",
+    "evidence_end",
+    "trigger",
+    "trigger_start",
+    "trigger_end",
+    "confidence",
+)
+
+# ``date`` is a real DATE so that ranges and sorting are SQL; ``date_raw`` keeps the
+# original string only when it is not a plain YYYY-MM-DD (e.g. "2024-03" for a
+# month-precision date), so that records round-trip exactly.
+_DDL_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS articles (
+        id VARCHAR PRIMARY KEY,
+        title VARCHAR,
+        date DATE,
+        date_raw VARCHAR,
+        url VARCHAR,
+        source VARCHAR,
+        origin VARCHAR,
+        status VARCHAR,
+        reason VARCHAR,
+        content_hash VARCHAR,
+        story_id VARCHAR,
+        text VARCHAR,
+        n_events INTEGER,
+        ingested_at TIMESTAMP
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS events (
+        id VARCHAR PRIMARY KEY,
+        doc_id VARCHAR NOT NULL,
+        date DATE,
+        date_raw VARCHAR,
+        date_text VARCHAR,
+        date_precision VARCHAR,
+        event_type VARCHAR,
+        mode VARCHAR,
+        contexts VARCHAR[],
+        cameo VARCHAR,
+        quad_class INTEGER,
+        goldstein DOUBLE,
+        status VARCHAR,
+        attribution_json VARCHAR,
+        source_json VARCHAR,
+        target_json VARCHAR,
+        source_countries VARCHAR[],
+        target_countries VARCHAR[],
+        source_codes VARCHAR[],
+        target_codes VARCHAR[],
+        source_names VARCHAR[],
+        target_names VARCHAR[],
+        location_json VARCHAR,
+        evidence_text VARCHAR,
+        evidence_start INTEGER,
+        evidence_end INTEGER,
+        trigger VARCHAR,
+        trigger_start INTEGER,
+        trigger_end INTEGER,
+        confidence DOUBLE
+    )
+    """,
+    # Not unique: many events per document; the index keeps "delete this doc's
+    # events" and doc_id lookups cheap as the table grows.
+    "CREATE INDEX IF NOT EXISTS events_doc_id ON events (doc_id)",
+    """
+    CREATE TABLE IF NOT EXISTS rejected (
+        origin VARCHAR PRIMARY KEY,
+        reason VARCHAR,
+        excerpt VARCHAR,
+        seen_at TIMESTAMP
+    )
+    """,
+)
+
+#: ``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``.
+#: Version 1 is the initial schema (from an empty file).
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _DDL_V1}
+
+
+def read_version(con: Any) -> int | None:
+    """Schema version recorded in ``meta``; None for a file with no eventwire tables."""
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    if "meta" not in tables:
+        if tables & {"articles", "events", "rejected"}:
+            # Tables without a version row: not something we wrote; refuse to guess.
+            raise StoreError(
+                "the database has eventwire-like tables but no schema version; "
+                "it was not created by eventwire, use --db to pick another file"
+            )
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def ensure_schema(con: Any, path: str, read_only: bool) -> int:
+    """Create or migrate the schema to ``SCHEMA_VERSION``; return the version found.
+
+    Each migration step runs in its own transaction together with the version
+    bump, so an interrupted upgrade leaves the file at a consistent older version.
+    """
+    found = read_version(con)
+    current = found or 0
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} uses database schema version {current}, newer than this eventwire "
+            f"understands ({SCHEMA_VERSION}); upgrade eventwire or use --db to pick another file"
+        )
+    if current == SCHEMA_VERSION:
+        return current
+    if read_only:
+        what = "is not an eventwire database" if found is None else "needs a schema upgrade"
+        raise StoreError(
+            f"{path} {what}; open it once without read-only mode (for example with "
+            "`eventwire ingest`) or use --db to pick another file"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        con.begin()
+        try:
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [str(version)],
+            )
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    return current

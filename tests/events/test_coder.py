@@ -1,0 +1,131 @@
+"""The coder on the team's own sentences: types, sides, status, dates, evidence."""
+
+import pytest
+
+import eventwire
+
+
+def dyads(events, etype=None, status=None):
+    out = set()
+    for e in events:
+        if etype and e.event_type != etype:
+            continue
+        if status and e.status != status:
+            continue
+        for s in e.source:
+            for t in e.target:
+                if s.country and t.country and s.country != t.country:
+                    out.add((s.country, t.country, e.event_type))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The European Union imposed new sanctions on Iran over its drone exports.",
+            ("EUR", "IRN", "SANCTION"),
+        ),
+        ("Egypt accused Ethiopia of endangering its water supply.", ("EGY", "ETH", "ACCUSE")),
+        (
+            "Israeli troops were attacked by Hezbollah fighters near the border.",
+            ("LBN", "ISR", "ASSAULT"),
+        ),
+        (
+            "Indian Prime Minister Narendra Modi visited Japan on Saturday.",
+            ("IND", "JPN", "CONSULT"),
+        ),
+        ("The Kremlin rejected the proposal from Kyiv.", ("RUS", "UKR", "REJECT")),
+        ("Germany sent military aid to Ukraine.", ("DEU", "UKR", "AID")),
+        ("Pakistan urged India to withdraw its troops.", ("PAK", "IND", "REQUEST")),
+    ],
+)
+def test_simple_dyads(text, expected):
+    assert expected in dyads(eventwire.code(text, date="2024-03-06"))
+
+
+def test_joint_agreement_names_both_sides_and_date():
+    events = eventwire.code(
+        "Chinese President Xi Jinping and Brazilian President Luiz Inacio Lula da Silva "
+        "signed a trade agreement in Beijing on Tuesday.",
+        date="2024-03-06",
+    )
+    agree = [e for e in events if e.event_type == "SUPPORT"]  # PLOVER: signing is SUPPORT (057)
+    assert agree, events
+    assert {("CHN", "BRA", "SUPPORT"), ("BRA", "CHN", "SUPPORT")} <= dyads(agree)
+    assert agree[0].date == "2024-03-05"
+    assert agree[0].cameo.startswith("05")
+
+
+def test_allegation_codes_accusation_and_alleged_act():
+    events = eventwire.code(
+        "Washington accused Tehran of supplying drones to Russia.", date="2024-03-06"
+    )
+    assert ("USA", "IRN", "ACCUSE") in dyads(events, status="asserted")
+    aid = [e for e in events if e.event_type == "AID"]
+    assert aid and aid[0].status == "alleged"
+    assert ("IRN", "RUS", "AID") in dyads(aid)
+    assert aid[0].attribution is not None and aid[0].attribution.country == "USA"
+
+
+def test_negated_and_intended_events():
+    neg = eventwire.code("Japan did not attack China.", date="2024-03-06")
+    assert [e.status for e in neg if e.event_type == "ASSAULT"] == ["negated"]
+    # PLOVER codes a promise of force as THREATEN (CAMEO 138), kept with status "intended"
+    vow = eventwire.code("Turkey vowed to attack Syrian Kurdish militias.", date="2024-03-06")
+    threat = [e for e in vow if e.event_type == "THREATEN" and e.status == "intended"]
+    assert threat and threat[0].cameo == "138"
+    assert ("TUR", "SYR", "THREATEN") in dyads(threat)
+
+
+def test_historical_event_keeps_its_own_date():
+    events = eventwire.code(
+        "Vietnam and the United States signed a trade deal in 2000.", date="2024-03-06"
+    )
+    agree = [e for e in events if e.event_type == "SUPPORT"]
+    assert agree and agree[0].status == "historical" and agree[0].date == "2000-01-01"
+
+
+def test_unplaceable_person_stays_unknown():
+    events = eventwire.code(
+        "Lena Marsh of the Institute for African Security Studies criticised Nigeria.",
+        date="2024-03-06",
+    )
+    acc = [e for e in events if e.event_type == "ACCUSE"]
+    assert acc, events
+    assert acc[0].source and acc[0].source[0].country == ""
+    assert acc[0].target[0].country == "NGA"
+    assert acc[0].confidence < 0.8
+
+
+def test_surname_inherits_code_from_first_mention():
+    text = (
+        "German Chancellor Olaf Scholz met Polish Prime Minister Donald Tusk on Monday. "
+        "Later Scholz praised Poland for its support."
+    )
+    events = eventwire.code(text, date="2024-03-06")
+    praise = [e for e in events if e.event_type == "SUPPORT"]
+    assert praise and praise[0].source[0].country == "DEU"
+    assert praise[0].source[0].sector == "GOV"
+
+
+def test_evidence_offsets_reproduce_sentence_and_trigger():
+    text = "Heavy rain fell.\n\nRwanda accused Congo's army of shelling its territory on Friday."
+    events = eventwire.code(text, date="2024-03-06")
+    assert events
+    for e in events:
+        ev = e.evidence
+        assert text[ev.start : ev.end] == ev.text
+        assert text[ev.trigger_start : ev.trigger_end] == ev.trigger
+
+
+def test_no_event_in_a_sports_report():
+    text = "The home side won the cup final 2-1 after a late goal in front of 40,000 fans."
+    assert eventwire.code(text, date="2024-03-06") == []
+
+
+def test_event_ids_are_stable():
+    text = "Senegal hosted talks with Mali on Thursday."
+    a = [e.id for e in eventwire.code(text, date="2024-03-06")]
+    b = [e.id for e in eventwire.code(text, date="2024-03-06")]
+    assert a and a == b

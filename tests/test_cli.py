@@ -1,0 +1,114 @@
+"""End to end through the command line, with a real DuckDB file in a temporary folder."""
+
+import json
+
+import duckdb
+from click.testing import CliRunner
+
+from eventwire.cli import main
+
+ARTICLES = [
+    {
+        "id": "t-1",
+        "title": "Envoys meet",
+        "date": "2023-05-10",
+        "source": "Test Wire",
+        "text": "Kenya and Somalia signed a security agreement in Nairobi on Tuesday.\n\n"
+        "Somali officials praised Kenya for its help.",
+    },
+    {
+        "id": "t-2",
+        "title": "Border clash",
+        "date": "2023-05-11",
+        "source": "Test Wire",
+        "text": "Sudanese troops attacked rebel positions near the border with Chad on Wednesday.",
+    },
+]
+
+
+def _corpus(tmp_path):
+    good = tmp_path / "in" / "news.jsonl"
+    good.parent.mkdir()
+    lines = [json.dumps(a) for a in ARTICLES]
+    lines.insert(1, "{broken json")
+    copy = dict(ARTICLES[0], id="t-1-copy", source="Other Wire")
+    lines.append(json.dumps(copy))
+    good.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "in" / "note.txt").write_text(
+        "Chad recalled its ambassador from Sudan on Friday.", encoding="utf-8"
+    )
+    return tmp_path / "in"
+
+
+def test_ingest_query_and_reingest(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "ew.duckdb")
+    src = _corpus(tmp_path)
+    first = runner.invoke(main, ["ingest", str(src), "--db", db, "--date", "2023-05-12"])
+    assert first.exit_code == 1, first.output
+    assert "news.jsonl:2: malformed JSON" in first.stderr
+    assert "empty.txt: empty file" in first.stderr
+
+    listed = runner.invoke(main, ["articles", "--db", db, "--format", "jsonl"])
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    by_status = {}
+    for r in rows:
+        by_status.setdefault(r["status"], set()).add(r["id"])
+    assert by_status["coded"] == {"t-1", "t-2", "note.txt"}
+    assert by_status["duplicate"] == {"t-1-copy"}
+    assert len(by_status["rejected"]) == 2
+
+    events = runner.invoke(main, ["events", "--db", db, "--format", "jsonl", "--status", "all"])
+    evs = [json.loads(line) for line in events.stdout.splitlines()]
+    assert {e["doc_id"] for e in evs} >= {"t-1", "t-2"}
+    assert "t-1-copy" not in {e["doc_id"] for e in evs}  # a copy is not counted twice
+    agree = [e for e in evs if e["event_type"] == "SUPPORT"]  # signing an agreement
+    assert agree and agree[0]["date"] == "2023-05-09"
+
+    before = duckdb.connect(db, read_only=True)
+    counts = before.execute(
+        "select (select count(*) from articles), (select count(*) from events)"
+    ).fetchone()
+    before.close()
+    again = runner.invoke(main, ["ingest", str(src), "--db", db, "--date", "2023-05-12"])
+    assert "already stored:     3" in again.stderr
+    after = duckdb.connect(db, read_only=True)
+    assert (
+        after.execute(
+            "select (select count(*) from articles), (select count(*) from events)"
+        ).fetchone()
+        == counts
+    )
+    after.close()
+
+
+def test_events_filters_and_csv(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "ew.duckdb")
+    runner.invoke(main, ["ingest", str(_corpus(tmp_path)), "--db", db])
+    out = runner.invoke(
+        main, ["events", "--db", db, "--country", "SOM", "--type", "SUPPORT", "--format", "csv"]
+    )
+    assert out.exit_code == 0
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("id,")
+    assert len(lines) >= 2 and all("SUPPORT" in line for line in lines[1:])
+    none = runner.invoke(main, ["events", "--db", db, "--country", "BRA", "--format", "jsonl"])
+    assert none.stdout.strip() == ""
+
+
+def test_code_jsonl_from_stdin_keeps_ids():
+    line = json.dumps(
+        {"id": "x9", "text": "Peru and Chile signed a fishing accord.", "date": "2022-01-05"}
+    )
+    out = CliRunner().invoke(main, ["code", "-", "--input-format", "jsonl"], input=line + "\n")
+    assert out.exit_code == 0, out.output
+    evs = [json.loads(x) for x in out.stdout.splitlines()]
+    assert evs and {e["doc_id"] for e in evs} == {"x9"}
+
+
+def test_query_without_database_is_a_usage_error(tmp_path):
+    out = CliRunner().invoke(main, ["events", "--db", str(tmp_path / "none.duckdb")])
+    assert out.exit_code == 2
+    assert "eventwire ingest" in out.stderr
