@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/eventwire ingest src/eventwire/data/sample/articles.jsonl
 	$(BIN)/eventwire stats
+	$(BIN)/eventwire events --limit 15
 
 test: install
 	$(BIN)/python -m pytest -q

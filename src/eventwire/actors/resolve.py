@@ -166,8 +166,12 @@ class DocActors:
         return kb is not None and kb.entry.kind == "person"
 
     # -- public --------------------------------------------------------------
-    def resolve(self, token: Token) -> Actor | None:
-        """The actor a noun phrase headed by ``token`` denotes, or None if it is no actor."""
+    def resolve(self, token: Token, agent: bool = False) -> Actor | None:
+        """The actor a noun phrase headed by ``token`` denotes, or None if it is no actor.
+
+        ``agent`` is for subjects and "by" phrases, where "Swiss doctors" or "Israeli
+        helicopters" name a side; as objects such words are things ("U.N. sanctions").
+        """
         if token.lower_ in _PRONOUNS:
             return self._pronoun(token)
         if token.i in self.spans:
@@ -182,16 +186,19 @@ class DocActors:
                     else None
                 )
             return self._actor(token, kb.entry)
-        if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and token.text in self.registry):
+        if token.ent_type_ == "PERSON" or (
+            token.pos_ == "PROPN"
+            and (token.text in self.registry or token.text in _surnames(self.kb, self.date))
+        ):
             return self._resolve_person(token)
         if token.lower_ in _COLLECTIVE:
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                    return self.resolve(pobj)
+                    return self.resolve(pobj, agent)
         group = self.resolve_group(token) if self._sector_of(token) else []
         if group:
             return group[0]
-        if token.pos_ == "NOUN":
+        if agent and token.pos_ == "NOUN":
             # "Swiss doctors", "Israeli helicopters": the nationality is the side
             country = self._direct_nationality(token)
             if country:
@@ -212,14 +219,14 @@ class DocActors:
                     return kb.entry.at(self.date)[0]
         return ""
 
-    def resolve_all(self, token: Token) -> list[Actor]:
+    def resolve_all(self, token: Token, agent: bool = False) -> list[Actor]:
         """``resolve`` on the head and on its conjuncts ("Putin and Kim")."""
         out = []
         for t in [token, *_conjuncts(token)]:
-            out.extend(self.resolve_group(t))
+            out.extend(self.resolve_group(t, agent))
         return out
 
-    def resolve_group(self, token: Token) -> list[Actor]:
+    def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]:
         """Like ``resolve``, but "US and South Korean officials" gives one actor per country."""
         if token.i not in self.spans and token.ent_type_ != "PERSON":
             sector = self._sector_of(token)
@@ -230,7 +237,7 @@ class DocActors:
                     Actor(text=self._phrase(token), country=c, sector=sector, start=start, end=end)
                     for c in countries
                 ]
-        actor = self.resolve(token)
+        actor = self.resolve(token, agent)
         return [actor] if actor is not None else []
 
     # -- helpers -------------------------------------------------------------
@@ -266,9 +273,9 @@ class DocActors:
             title_sector = self._title_sector(token)
             if country or title_sector:
                 sector = title_sector
-        if not country:
+        if not country or not sector:
             known = self._registry_lookup(self.doc[name_start:name_end].text)
-            if known is not None:
+            if known is not None and (not country or known.country == country):
                 country, sector, name = known.country, known.sector, known.name or name
         if not name:
             name = self.doc[name_start:name_end].text.replace("’s", "").replace("'s", "").strip()
@@ -288,6 +295,10 @@ class DocActors:
         for part in text.split():
             if part in self.registry:
                 return self.registry[part]
+        entry = _surnames(self.kb, self.date).get(text)
+        if entry is not None:
+            country, sector = entry.at(self.date)
+            return Actor(text=text, name=entry.name, country=country, sector=sector)
         return None
 
     def _pronoun(self, token: Token) -> Actor | None:
@@ -383,6 +394,17 @@ class DocActors:
 
     def _phrase(self, token: Token) -> str:
         return self.doc[self._left(token).i : token.i + 1].text
+
+
+@functools.lru_cache(maxsize=64)
+def _surnames(kb: KnowledgeBase, date: str | None) -> dict[str, Entry]:
+    """Last names of people in office on a date, kept only where exactly one person has it."""
+    seen: dict[str, list[Entry]] = {}
+    for entry in kb.people.values():
+        if any(r.active(date) for r in entry.roles):
+            last = entry.name.split()[-1]
+            seen.setdefault(last, []).append(entry)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1 and len(k) > 2}
 
 
 def _entity(token: Token) -> Span | None:

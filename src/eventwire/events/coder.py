@@ -130,11 +130,7 @@ def _governed_by_trigger(token: Token, fired: dict[int, Trigger]) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
-    return (
-        head.i in fired
-        and head.i != token.i
-        and token.dep_ in {"dobj", "pobj", "nsubjpass", "attr"}
-    )
+    return head.i in fired and head.i != token.i and token.dep_ in {"dobj", "pobj"}
 
 
 # -- arguments ---------------------------------------------------------------
@@ -145,8 +141,12 @@ def _verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     subjects = [ch for ch in token.children if ch.dep_ in SUBJECT_DEPS]
     if not subjects and not passive:
         subjects = _inherited_subjects(token)
+    if passive and token.lemma_.lower() in c.stative_passive:
+        # "Israel is opposed to X": a passive in form, an act of the subject in meaning
+        subjects = [ch for ch in token.children if ch.dep_ == "nsubjpass"]
+        passive = False
     for s in subjects:
-        args.source.extend(actors.resolve_all(s))
+        args.source.extend(_subject_actors(s, actors))
         args.source_tokens.append(s)
     if passive:
         for ch in token.children:
@@ -155,7 +155,7 @@ def _verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             elif ch.dep_ == "agent":
                 for p in ch.children:
                     if p.dep_ == "pobj":
-                        args.source.extend(actors.resolve_all(p))
+                        args.source.extend(actors.resolve_all(p, agent=True))
     objects = []
     for ch in token.children:
         if ch.dep_ in {"dobj", "dative", "obj"}:
@@ -229,6 +229,22 @@ def _complement_targets(token: Token, actors: DocActors, row: Trigger) -> list[A
     return out
 
 
+def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
+    """Actors of a subject; "it"/"they" after "X said" is X ("Nigeria said it will ...")."""
+    found = actors.resolve_all(subject, agent=True)
+    if found or subject.lower_ not in {"it", "they", "we"}:
+        return found
+    verb = subject.head
+    for _ in range(4):
+        if verb.dep_ not in {"ccomp", "xcomp", "conj", "advcl"} or verb.head is verb:
+            break
+        verb = verb.head
+        for sub in verb.children:
+            if sub.dep_ in SUBJECT_DEPS and sub.lower_ not in {"it", "they", "we"}:
+                return actors.resolve_all(sub, agent=True)
+    return []
+
+
 def _inherited_subjects(token: Token) -> list[Token]:
     """Subjects a verb shares with its head: "agreed to withdraw", "met and signed"."""
     c = cues()
@@ -283,7 +299,7 @@ def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             objs = [p for p in ch.children if p.dep_ == "pobj"]
             if word in c.source_preps:
                 for p in objs:
-                    args.source.extend(actors.resolve_all(p))
+                    args.source.extend(actors.resolve_all(p, agent=True))
             elif word == "between":
                 for p in objs:
                     args.source.extend(actors.resolve_all(p))
@@ -350,37 +366,57 @@ def _unique(actors: list[Actor]) -> list[Actor]:
 
 
 # -- status, attribution, date ------------------------------------------------
-def _status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
+_CLIMB = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj", "relcl", "acl"})
+
+
+def _own_status(token: Token) -> str:
+    """What the trigger's own words say: "did not", "if", "may", "will", "alleged"."""
     c = cues()
-    status = "asserted"
-    attribution: Actor | None = None
-    if any(ch.dep_ == "neg" for ch in token.children):
-        status = "negated"
-    elif any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in token.children):
-        status = "hypothetical"
-    elif any(ch.dep_ == "aux" and ch.lower_ in c.hypothetical_aux for ch in token.children):
-        status = "hypothetical"
-    elif any(ch.dep_ == "aux" and ch.lower_ in c.intent_aux for ch in token.children):
-        status = "intended"
-    elif any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in token.children):
-        status = "hypothetical"
+    kids = list(token.children)
+    if any(ch.dep_ == "neg" for ch in kids):
+        return "negated"
+    if any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in kids):
+        return "hypothetical"
+    if any(ch.dep_ == "aux" and ch.lower_ in c.hypothetical_aux for ch in kids):
+        return "hypothetical"
+    if any(ch.dep_ == "aux" and ch.lower_ in c.intent_aux for ch in kids):
+        # "a deal in which X would provide": a conditional, not a stated plan
+        return "hypothetical" if token.dep_ in {"relcl", "advcl", "acl"} else "intended"
     if token.pos_ != "VERB":
-        mods = {ch.lower_ for ch in token.children if ch.dep_ in {"amod", "compound"}}
+        mods = {ch.lower_ for ch in kids if ch.dep_ in {"amod", "compound"}}
         if mods & c.noun_modifiers_alleged:
-            status = "alleged"
-        elif mods & c.noun_modifiers_hypothetical:
-            status = "hypothetical"
+            return "alleged"
+        if mods & c.noun_modifiers_hypothetical:
+            return "hypothetical"
+    return "asserted"
+
+
+def _status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
+    """Status from the trigger and the clauses above it; attribution from reporting verbs."""
+    c = cues()
+    status = _own_status(token)
+    attribution: Actor | None = None
     t = token
-    for _ in range(5):
-        if t.dep_ in {"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj"}:
-            head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
-        else:
+    for _ in range(6):
+        if t.dep_ not in _CLIMB:
             break
-        if head is t or head.pos_ not in {"VERB", "NOUN", "AUX"}:
+        head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
+        if head is t:
+            break
+        if t.dep_ in {"relcl", "acl"}:
+            # "a possible deal in which X would provide Y"
+            if status == "asserted" and _own_status(head) == "hypothetical":
+                status = "hypothetical"
+            t = head
+            continue
+        if head.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"}:
             break
         lemma = head.lemma_.lower()
         if t.dep_ != "conj":
-            if lemma in c.deny and status == "asserted":
+            if lemma in c.refuse and status in {"asserted", "intended"}:
+                # "refused to lift" did not happen; "would not refuse to develop" is a plan
+                status = "intended" if _own_status(head) == "negated" else "negated"
+            elif lemma in c.deny and status == "asserted":
                 status = "denied"
             elif lemma in c.allege and status == "asserted":
                 status = "alleged"
@@ -389,6 +425,8 @@ def _status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 status = "intended"
             elif lemma in c.speech:
                 attribution = attribution or _speaker(head, actors)
+            if status == "asserted" and _own_status(head) == "hypothetical":
+                status = "hypothetical"
         t = head
     return status, attribution
 

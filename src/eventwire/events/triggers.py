@@ -17,6 +17,26 @@ from spacy.tokens import Token
 
 _OBJ_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd"})
 _CLAUSE_DEPS = frozenset({"xcomp", "ccomp"})
+_NAMED = frozenset(
+    {
+        "DATE",
+        "TIME",
+        "PERSON",
+        "GPE",
+        "ORG",
+        "NORP",
+        "LOC",
+        "FAC",
+        "EVENT",
+        "LAW",
+        "WORK_OF_ART",
+        "PRODUCT",
+        "CARDINAL",
+        "ORDINAL",
+        "MONEY",
+        "QUANTITY",
+    }
+)
 CONSTRAINT_KEYS = frozenset({"obj", "prep", "prt", "xcomp", "not_obj"})
 
 
@@ -96,8 +116,8 @@ class Lexicon:
 
     def match(self, token: Token) -> Trigger | None:
         pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in {"NOUN", "PROPN"} else ""
-        if not pos:
-            return None
+        if not pos or token.ent_type_ in _NAMED:
+            return None  # "in March", "Operation Storm": names, not events
         rows = self.by_key.get((token.lemma_.lower(), pos)) or self.by_key.get((token.lower_, pos))
         if not rows:
             return None
