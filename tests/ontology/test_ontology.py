@@ -31,7 +31,7 @@ QUADS = {
     "ASSAULT": 4,
 }
 TRIGGER_HEADER = ["lemma", "pos", "requires", "event_type", "mode", "context", "cameo", "note"]
-CONSTRAINT_KEYS = {"obj", "prep", "prt", "xcomp", "not_obj"}
+CONSTRAINT_KEYS = {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent"}
 
 
 def root_quad(root: str) -> int:
@@ -245,7 +245,9 @@ def parse_requires(cell: str) -> dict[str, list[str]]:
         assert sep and key in CONSTRAINT_KEYS, f"bad constraint {part!r}"
         assert key not in out, f"repeated key in {cell!r}"
         words = values.split("|")
-        assert words and all(re.fullmatch(r"[a-z]+", w) for w in words), f"bad values in {part!r}"
+        assert words and all(re.fullmatch(r"[a-z]+|\*", w) for w in words), (
+            f"bad values in {part!r}"
+        )
         assert len(set(words)) == len(words), f"repeated value in {part!r}"
         out[key] = words
     return out

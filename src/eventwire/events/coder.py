@@ -43,6 +43,7 @@ class Cues:
     symmetric: frozenset[str]
     refuse: frozenset[str]
     stative_passive: frozenset[str]
+    agentive_nouns: frozenset[str]
 
 
 @functools.cache
@@ -269,13 +270,34 @@ def _inherited_subjects(token: Token) -> list[Token]:
 
 
 def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
-    c = cues()
-    if prep.lower_ not in c.target_preps:
+    """Actors named after a target preposition: "attacked positions in Syria's Idlib"."""
+    if prep.lower_ not in cues().target_preps:
         return []
     out: list[Actor] = []
     for p in prep.children:
         if p.dep_ == "pobj":
-            out.extend(actors.resolve_all(p))
+            out.extend(actors.resolve_all(p) or _inner_actors(p, actors))
+    return out
+
+
+def _inner_actors(noun: Token, actors: DocActors, depth: int = 0) -> list[Actor]:
+    """The side behind a non-actor noun: "sanctions against X", "a post in Syria's Idlib",
+    "people in Sudan's Darfur region", "the Kyiv region" (its country)."""
+    out: list[Actor] = []
+    for ch in noun.children:
+        if ch.dep_ in {"poss", "compound", "nmod"} or (ch.dep_ == "amod" and ch.i in actors.spans):
+            out.extend(_modifier_actors(ch, actors))
+        elif ch.dep_ == "prep" and ch.lower_ in cues().target_preps | {
+            "of",
+            "in",
+            "between",
+            "near",
+        }:
+            for q in (x for x in ch.children if x.dep_ == "pobj"):
+                found = actors.resolve_all(q)
+                if not found and depth < 2:
+                    found = _inner_actors(q, actors, depth + 1)
+                out.extend(found)
     return out
 
 
@@ -297,7 +319,10 @@ def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         elif ch.dep_ == "prep":
             word = ch.lower_
             objs = [p for p in ch.children if p.dep_ == "pobj"]
-            if word in c.source_preps:
+            if word == "from" and row.event_type == "RETREAT":
+                for p in objs:  # "withdrawal from Niger": the place left is the target
+                    args.target.extend(actors.resolve_all(p) or _inner_actors(p, actors))
+            elif word in c.source_preps:
                 for p in objs:
                     args.source.extend(actors.resolve_all(p, agent=True))
             elif word == "between":
@@ -305,25 +330,50 @@ def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                     args.source.extend(actors.resolve_all(p))
                 args.joint = True
             elif word == "of":
-                side = args.source if row.event_type == "CONSULT" else args.target
+                # "the visit of X", "the withdrawal of X's forces": X acts;
+                # "the invasion of X", "the release of X": X undergoes
+                agentive = token.lemma_.lower() in c.agentive_nouns
+                side = args.source if agentive else args.target
                 for p in objs:
                     side.extend(actors.resolve_all(p))
             else:
                 args.target.extend(_prep_objects(ch, actors, row))
-    if token.dep_ in {"dobj", "obj"}:
+    verb = _governing_verb(token)
+    if verb is not None:
         # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes
-        verb = token.head
         receives = verb.lemma_.lower() in c.receive
         if (receives and not args.target) or (not receives and not args.source):
             subjects = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
             found = [
-                a for s in subjects or _inherited_subjects(verb) for a in actors.resolve_all(s)
+                a for s in subjects or _inherited_subjects(verb) for a in _subject_actors(s, actors)
             ]
             if receives:
                 args.target = found
             else:
                 args.source = found
+        if row.event_type == "CONSULT" and not args.target and token.dep_ == "pobj":
+            # "arrived in Amman on a visit": the place visited is the host
+            for prep in (
+                ch for ch in verb.children if ch.dep_ == "prep" and ch.lower_ in {"in", "to"}
+            ):
+                for p in (x for x in prep.children if x.dep_ == "pobj"):
+                    args.target.extend(actors.resolve_all(p))
     return args
+
+
+def _governing_verb(noun: Token) -> Token | None:
+    """The verb whose subject performs a nominal event: "launched an attack", "on a visit"."""
+    if noun.dep_ in {"dobj", "obj"} and noun.head.pos_ in {"VERB", "AUX"}:
+        return noun.head
+    head = noun.head
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ in {"on", "in", "for", "during"}
+        and head.head.pos_ == "VERB"
+        and head.head.lemma_.lower() not in cues().speech
+    ):
+        return head.head
+    return None
 
 
 def _adjective_country(token: Token, actors: DocActors) -> list[Actor]:

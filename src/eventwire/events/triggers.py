@@ -37,7 +37,7 @@ _NAMED = frozenset(
         "QUANTITY",
     }
 )
-CONSTRAINT_KEYS = frozenset({"obj", "prep", "prt", "xcomp", "not_obj"})
+CONSTRAINT_KEYS = frozenset({"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -73,6 +73,13 @@ def _objects(token: Token) -> list[Token]:
 
 
 def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
+    if "*" in values:  # "xcomp=*": any such child will do
+        if key == "obj":
+            return bool(_objects(token))
+        if key == "xcomp":
+            return any(c.dep_ in _CLAUSE_DEPS for c in token.children)
+        if key == "prep":
+            return any(c.dep_ in {"prep", "agent", "dative"} for c in token.children)
     if key == "obj":
         return any(o.lemma_.lower() in values or o.lower_ in values for o in _objects(token))
     if key == "not_obj":
@@ -81,6 +88,8 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
         return any(
             c.dep_ in {"prep", "agent", "dative"} and c.lower_ in values for c in token.children
         )
+    if key == "obj_ent":  # "received President Milei": the object is a named person or state
+        return any(o.ent_type_.lower() in values for o in _objects(token))
     if key == "prt":
         return any(c.dep_ == "prt" and c.lower_ in values for c in token.children)
     if key == "xcomp":
