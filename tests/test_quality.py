@@ -25,6 +25,7 @@ def test_quality_floor(name):
     report = evaluate(load_gold(GOLD / name))
     precision, recall = FLOORS[name]
     got = report.overall
+    assert not report.failed, f"the coder crashed on {report.failed[:3]}"
     assert got.precision >= precision, f"{name}: precision {got.precision:.3f} < {precision}"
     assert got.recall >= recall, f"{name}: recall {got.recall:.3f} < {recall}"
 

@@ -111,6 +111,7 @@ class Report:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     mistakes: list[Mistake] = field(default_factory=list)
     n_items: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (id, reason): coder errors
 
     def to_dict(self) -> dict[str, Any]:
         def c(x: Counts) -> dict[str, Any]:
@@ -125,6 +126,7 @@ class Report:
 
         return {
             "items": self.n_items,
+            "failed": len(self.failed),
             "overall": c(self.overall),
             "by_type": {k: c(v) for k, v in sorted(self.by_type.items())},
         }
@@ -146,6 +148,8 @@ def evaluate(
     articles = [Article(id=g["id"], text=g["text"], date=g.get("date")) for g in gold]
     report = Report(n_items=len(gold))
     for g, art in zip(gold, pipeline.pipe(articles), strict=True):
+        if art.status == "rejected":
+            report.failed.append((g["id"], art.reason))
         system = [e.to_dict() for e in art.events if _scored(e, min_confidence)]
         got, want = triples(system, strict), triples(g.get("events", []), strict)
         counts = Counts(len(got & want), len(got - want), len(want - got))
@@ -193,6 +197,9 @@ def format_report(report: Report, errors: bool = False) -> str:
         )
 
     lines.append(row("overall", report.overall))
+    if report.failed:
+        first_id, reason = report.failed[0]
+        lines.append(f"FAILED to code {len(report.failed)} items (first: {first_id}: {reason})")
     lines.append("")
     for name in sorted(report.by_type):
         lines.append(row(name, report.by_type[name]))

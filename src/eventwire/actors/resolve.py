@@ -240,6 +240,25 @@ class DocActors:
         actor = self.resolve(token, agent)
         return [actor] if actor is not None else []
 
+    def lookup_text(self, text: str, token: Token) -> list[Actor]:
+        """Actors for a bare surface form found inside a token ("U.S." in "U.S.-led")."""
+        entry = self._choose(self.kb.lookup(text) or self.kb.lookup(text.rstrip(".")))
+        if entry is None or entry.kind == "person":
+            return []
+        country, sector = entry.at(self.date)
+        if not country:
+            return []
+        return [
+            Actor(
+                text=token.text,
+                name=entry.name,
+                country=country,
+                sector="" if entry.kind == "adjective" else sector,
+                start=token.idx,
+                end=token.idx + len(token.text),
+            )
+        ]
+
     # -- helpers -------------------------------------------------------------
     def _actor(self, token: Token, entry: Entry, sector: str | None = None) -> Actor:
         kb = self.spans[token.i]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -21,6 +22,9 @@ from .dates import ResolvedDate, resolve
 from .triggers import Lexicon, Trigger
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+_GRIEVANCE_PREPS = frozenset({"against", "over", "about", "at"})
+_GRIEVANCE_TYPES = frozenset({"ACCUSE", "PROTEST", "REJECT", "THREATEN"})
+_LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned)$")
 JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "ASSAULT"})
 
 
@@ -41,6 +45,7 @@ class Cues:
     noun_modifiers_alleged: frozenset[str]
     noun_modifiers_hypothetical: frozenset[str]
     symmetric: frozenset[str]
+    mutual: frozenset[str]
     refuse: frozenset[str]
     stative_passive: frozenset[str]
     agentive_nouns: frozenset[str]
@@ -95,7 +100,8 @@ def _code_sentence(
             else _noun_args(token, actors, row)
         )
         _drop_self(args)
-        _make_joint(token, row, args)
+        status, attribution = _status(token, actors)
+        _make_joint(token, row, args, status)
         if not args.source and not args.target:
             continue
         key = (
@@ -106,21 +112,27 @@ def _code_sentence(
         if key in seen:
             continue
         seen.add(key)
-        out.append(_build(token, row, args, sent, actors, doc_id, published))
+        out.append(_build(token, row, args, sent, doc_id, published, status, attribution))
     return out
 
 
-def _make_joint(token: Token, row: Trigger, args: Args) -> None:
+def _make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
     """ "A and B signed", "A met B": mutual events act both ways (PLOVER's SRC/TAR)."""
-    symmetric = token.lemma_.lower() in cues().symmetric
+    c = cues()
+    lemma = token.lemma_.lower()
     if (
-        (row.event_type in JOINT_TYPES or symmetric)
+        (row.event_type in JOINT_TYPES or lemma in c.symmetric)
         and not args.target
         and len({a.country or a.text for a in args.source}) > 1
     ):
         args.target = list(args.source)
         args.joint = True
-    elif symmetric and args.source and args.target:
+    elif (
+        lemma in c.mutual
+        and status == "asserted"  # "offered to meet X" commits only the one who offers
+        and any(a.country for a in args.source)
+        and any(a.country for a in args.target)
+    ):
         both = _unique(args.source + args.target)
         args.source, args.target, args.joint = both, list(both), True
 
@@ -158,6 +170,7 @@ def _verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                     if p.dep_ == "pobj":
                         args.source.extend(actors.resolve_all(p, agent=True))
     objects = []
+    grievance: list[Actor] = []
     for ch in token.children:
         if ch.dep_ in {"dobj", "dative", "obj"}:
             found = actors.resolve_all(ch)
@@ -166,11 +179,16 @@ def _verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 objects.append(ch)
                 args.target.extend(_prep_targets(ch, actors, row))
         elif ch.dep_ == "prep":
-            args.target.extend(_prep_objects(ch, actors, row))
-    if not args.target:
+            found = _prep_objects(ch, actors, row)
+            if found and ch.lower_ in _GRIEVANCE_PREPS and row.event_type in _GRIEVANCE_TYPES:
+                grievance.extend(found)
+            args.target.extend(found)
+    if grievance:  # "complained to the UN over Israeli raids": Israel, not the UN
+        args.target = grievance
+    if not args.target and row.event_type != "CONSULT":  # "discussed X's plan": X is a topic
         # "rejected an Indian proposal", "condemned Israel's raids": the owner is the target
         for obj in objects:
-            args.target.extend(_owners(obj, actors))
+            args.target.extend(_inner_actors(obj, actors, places=False))
     if not args.target:
         args.target.extend(_complement_targets(token, actors, row))
     if token.lemma_.lower() in c.receive:
@@ -184,6 +202,9 @@ def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
         return actors.resolve_all(mod)
     if mod.dep_ not in {"amod", "compound", "nmod"}:
         return []
+    led = _LED.match(mod.text)
+    if led:  # "U.S.-led", "Iranian-backed": the leader or backer is the side
+        return actors.lookup_text(led.group(1), mod)
     if mod.i in actors.spans:
         return actors.resolve_all(mod) or _adjective_country(mod, actors)
     if mod.pos_ == "PROPN" or (
@@ -280,19 +301,24 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     return out
 
 
-def _inner_actors(noun: Token, actors: DocActors, depth: int = 0) -> list[Actor]:
-    """The side behind a non-actor noun: "sanctions against X", "a post in Syria's Idlib",
-    "people in Sudan's Darfur region", "the Kyiv region" (its country)."""
+_INNER_PREPS = frozenset({"of", "in", "between", "near"})
+
+
+def _inner_actors(
+    noun: Token, actors: DocActors, depth: int = 0, places: bool = True
+) -> list[Actor]:
+    """The side behind a non-actor noun: "a Senegalese plan", "sanctions against X",
+    "a post in Syria's Idlib province", "the Kyiv region" (its country)."""
     out: list[Actor] = []
     for ch in noun.children:
-        if ch.dep_ in {"poss", "compound", "nmod"} or (ch.dep_ == "amod" and ch.i in actors.spans):
+        if ch.dep_ in {"poss", "compound", "nmod", "amod"}:
             out.extend(_modifier_actors(ch, actors))
-        elif ch.dep_ == "prep" and ch.lower_ in cues().target_preps | {
-            "of",
-            "in",
-            "between",
-            "near",
-        }:
+    if out:  # "the US-led war against Iraq": the owner, not what follows
+        return out
+    for ch in noun.children:
+        if ch.dep_ != "prep" or (not places and ch.lower_ in {"in", "near"}):
+            continue  # "signed a deal in Beijing": where, not with whom
+        if ch.lower_ in cues().target_preps | _INNER_PREPS:
             for q in (x for x in ch.children if x.dep_ == "pobj"):
                 found = actors.resolve_all(q)
                 if not found and depth < 2:
@@ -455,8 +481,12 @@ def _status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
             break
         if t.dep_ in {"relcl", "acl"}:
             # "a possible deal in which X would provide Y"
-            if status == "asserted" and _own_status(head) == "hypothetical":
-                status = "hypothetical"
+            if status == "asserted":
+                inherited = _own_status(head)
+                if inherited == "hypothetical" or (
+                    inherited == "intended" and t.dep_ in {"dobj", "xcomp", "pcomp"}
+                ):
+                    status = inherited  # "would tighten the blockade", "may halt mediation"
             t = head
             continue
         if head.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"}:
@@ -475,8 +505,12 @@ def _status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 status = "intended"
             elif lemma in c.speech:
                 attribution = attribution or _speaker(head, actors)
-            if status == "asserted" and _own_status(head) == "hypothetical":
-                status = "hypothetical"
+            if status == "asserted":
+                inherited = _own_status(head)
+                if inherited == "hypothetical" or (
+                    inherited == "intended" and t.dep_ in {"dobj", "xcomp", "pcomp"}
+                ):
+                    status = inherited  # "would tighten the blockade", "may halt mediation"
         t = head
     return status, attribution
 
@@ -553,11 +587,11 @@ def _build(
     row: Trigger,
     args: Args,
     sent: Span,
-    actors: DocActors,
     doc_id: str,
     published: str | None,
+    status: str,
+    attribution: Actor | None,
 ) -> Event:
-    status, attribution = _status(token, actors)
     if status == "intended":
         row = _as_intention(row)
     resolved, date_text = _event_date(token, sent, published)
