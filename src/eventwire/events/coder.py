@@ -49,6 +49,7 @@ class Cues:
     refuse: frozenset[str]
     stative_passive: frozenset[str]
     agentive_nouns: frozenset[str]
+    place_nouns: frozenset[str]
 
 
 @functools.cache
@@ -313,11 +314,14 @@ def _inner_actors(
     for ch in noun.children:
         if ch.dep_ in {"poss", "compound", "nmod", "amod"}:
             out.extend(_modifier_actors(ch, actors))
-    if out:  # "the US-led war against Iraq": the owner, not what follows
+    if out or any(ch.dep_ == "poss" for ch in noun.children):
+        # "the US-led war against Iraq": the owner; "its invasion of Ukraine": an unknown
+        # owner, and Ukraine is not it
         return out
+    is_place = places and noun.lemma_.lower() in cues().place_nouns
     for ch in noun.children:
-        if ch.dep_ != "prep" or (not places and ch.lower_ in {"in", "near"}):
-            continue  # "signed a deal in Beijing": where, not with whom
+        if ch.dep_ != "prep" or (not is_place and ch.lower_ in {"in", "near"}):
+            continue  # "signed a deal in Beijing", "for use in Ukraine": where, not whom
         if ch.lower_ in cues().target_preps | _INNER_PREPS:
             for q in (x for x in ch.children if x.dep_ == "pobj"):
                 found = actors.resolve_all(q)
@@ -368,7 +372,7 @@ def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if verb is not None:
         # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes
         receives = verb.lemma_.lower() in c.receive
-        if (receives and not args.target) or (not receives and not args.source):
+        if receives or not args.source:
             subjects = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
             found = [
                 a for s in subjects or _inherited_subjects(verb) for a in _subject_actors(s, actors)
@@ -525,27 +529,33 @@ def _speaker(verb: Token, actors: DocActors) -> Actor | None:
 
 
 def _event_date(token: Token, sent: Span, published: str | None) -> tuple[ResolvedDate | None, str]:
-    """The date phrase that modifies the trigger's clause, else the article date."""
-    best: tuple[int, ResolvedDate, str] | None = None
+    """The date phrase nearest the trigger in the parse, else the article date.
+
+    With several dates in a sentence, one is used only when it is strictly nearer the
+    trigger than every other ("met on Monday after talks last week").
+    """
+    found: list[tuple[int, ResolvedDate, str]] = []
     for ent in sent.ents:
         if ent.label_ != "DATE":
             continue
         resolved = resolve(ent.text, published)
-        if resolved is None:
-            continue
-        # distance in the tree: 0 when the date hangs off the trigger itself
-        distance = 0
-        node = ent.root
-        while node.i != token.i and node.head.i != node.i and distance < 6:
-            node = node.head
-            distance += 1
-        if node.i != token.i:
-            distance = 10 + abs(ent.root.i - token.i)
-        if best is None or distance < best[0]:
-            best = (distance, resolved, ent.text)
-    if best is None or best[0] >= 10 and len([e for e in sent.ents if e.label_ == "DATE"]) > 1:
+        if resolved is not None:  # durations ("24 years") are not dates
+            found.append((_tree_distance(ent.root, token), resolved, ent.text))
+    if not found:
         return None, ""
-    return best[1], best[2]
+    found.sort(key=lambda x: x[0])
+    if len(found) > 1 and found[0][0] == found[1][0]:
+        return None, ""
+    return found[0][1], found[0][2]
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    """Edges between two tokens through their lowest common ancestor."""
+    up_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
+    for n, t in enumerate([a, *a.ancestors]):
+        if t.i in up_b:
+            return n + up_b[t.i]
+    return 99
 
 
 #: PLOVER codes a stated intention as the promise itself: a promise to cooperate is AGREE,
