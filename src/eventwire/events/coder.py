@@ -50,6 +50,8 @@ class Cues:
     stative_passive: frozenset[str]
     agentive_nouns: frozenset[str]
     place_nouns: frozenset[str]
+    must_aux: frozenset[str]
+    demand_speech: frozenset[str]
 
 
 @functools.cache
@@ -86,7 +88,7 @@ def _code_sentence(
 ) -> list[Event]:
     fired: dict[int, Trigger] = {}
     for token in sent:
-        row = lexicon.match(token)
+        row = lexicon.match(token) or _must_request(token)
         if row is not None:
             fired[token.i] = row
     out: list[Event] = []
@@ -97,7 +99,7 @@ def _code_sentence(
             continue  # "imposed sanctions on X": the verb's event already says it
         args = (
             _verb_args(token, actors, row)
-            if token.pos_ == "VERB"
+            if token.pos_ in {"VERB", "ADJ"}
             else _noun_args(token, actors, row)
         )
         _drop_self(args)
@@ -115,6 +117,20 @@ def _code_sentence(
         seen.add(key)
         out.append(_build(token, row, args, sent, doc_id, published, status, attribution))
     return out
+
+
+_MUST = Trigger("must", "VERB", (), "REQUEST", "", "", "100", "X said Y must/should ...")
+
+
+def _must_request(token: Token) -> Trigger | None:
+    """ "X said China must drop barriers": a demand on China, in the form of a statement."""
+    c = cues()
+    if token.pos_ != "VERB" or token.lemma_.lower() not in c.speech | c.demand_speech:
+        return None
+    for clause in (ch for ch in token.children if ch.dep_ == "ccomp"):
+        if any(a.dep_ == "aux" and a.lower_ in c.must_aux for a in clause.children):
+            return _MUST
+    return None
 
 
 def _make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
@@ -215,40 +231,32 @@ def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
     return []
 
 
-def _owners(noun: Token, actors: DocActors) -> list[Actor]:
-    """Who a non-actor noun belongs to: "X's plan", "an Indian offer", "a proposal from X"."""
-    out: list[Actor] = []
-    for ch in noun.children:
-        if ch.dep_ in {"poss", "amod", "compound", "nmod"}:
-            out.extend(_modifier_actors(ch, actors))
-        elif ch.dep_ == "prep" and ch.lower_ in {"from", "by"}:
-            for p in ch.children:
-                if p.dep_ == "pobj":
-                    out.extend(actors.resolve_all(p))
-    return out
-
-
-def _complement_targets(token: Token, actors: DocActors, row: Trigger) -> list[Actor]:
+def _complement_targets(
+    token: Token, actors: DocActors, row: Trigger, depth: int = 0
+) -> list[Actor]:
     """Targets inside a complement clause.
 
-    "threatened to shell Iraqi towns" -> the towns' side; "demanded that China drop" -> China.
+    "threatened to shell Iraqi towns" -> the towns' side; "demanded that China drop" -> China;
+    "willing to send troops to help defend Saudi Arabia" -> Saudi Arabia.
     """
     out: list[Actor] = []
     for ch in token.children:
-        if ch.dep_ == "ccomp":
+        if ch.dep_ in {"ccomp", "acl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
                 if sub.dep_ in SUBJECT_DEPS | {"nsubjpass"}:
-                    out.extend(actors.resolve_all(sub))
-        elif ch.dep_ == "xcomp" and ch.pos_ in {"VERB", "AUX"}:
+                    out.extend(actors.resolve_all(sub, agent=True))
+        elif ch.dep_ in {"xcomp", "advcl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
                 if sub.dep_ in {"dobj", "dative", "obj"}:
                     out.extend(
                         actors.resolve_all(sub)
                         or _prep_targets(sub, actors, row)
-                        or _owners(sub, actors)
+                        or _inner_actors(sub, actors, places=False)
                     )
                 elif sub.dep_ == "prep":
                     out.extend(_prep_objects(sub, actors, row))
+            if not out and depth < 2:
+                out.extend(_complement_targets(ch, actors, row, depth + 1))
     return out
 
 
@@ -274,6 +282,8 @@ def _inherited_subjects(token: Token) -> list[Token]:
     head = token.head
     if token.dep_ == "relcl" and head.pos_ in {"NOUN", "PROPN", "PRON"}:
         return [head]
+    if token.dep_ == "acomp":  # "Norway is willing to ...": the copula's subject
+        return [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]
     if token.dep_ in {"xcomp", "conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
         if token.dep_ == "xcomp" and head.lemma_.lower() in c.object_control:
             objs = [ch for ch in head.children if ch.dep_ in {"dobj", "obj"}]
@@ -302,7 +312,7 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     return out
 
 
-_INNER_PREPS = frozenset({"of", "in", "between", "near"})
+_INNER_PREPS = frozenset({"of", "in", "between", "near", "by"})
 
 
 def _inner_actors(
@@ -368,6 +378,8 @@ def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                     side.extend(actors.resolve_all(p))
             else:
                 args.target.extend(_prep_objects(ch, actors, row))
+    if not args.target:
+        args.target.extend(_complement_targets(token, actors, row))
     verb = _governing_verb(token)
     if verb is not None:
         # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes

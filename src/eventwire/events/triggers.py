@@ -72,6 +72,43 @@ def _objects(token: Token) -> list[Token]:
     return out
 
 
+#: spaCy coarse tags -> lexicon POS ("willing to send" is an ADJ trigger).
+_POS = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
+_QUANTITY = frozenset(
+    {
+        "part",
+        "some",
+        "all",
+        "most",
+        "much",
+        "half",
+        "portion",
+        "bulk",
+        "rest",
+        "share",
+        "lot",
+        "dozens",
+        "hundreds",
+        "thousands",
+    }
+)
+
+
+def _object_words(token: Token) -> set[str]:
+    """Lemmas an object constraint may match: the object, its compound modifiers ("aid
+    deliveries"), and what a quantity word counts ("part of a military aid program")."""
+    words: set[str] = set()
+    for o in _objects(token):
+        heads = [o]
+        if o.lemma_.lower() in _QUANTITY:
+            for prep in (c for c in o.children if c.dep_ == "prep" and c.lower_ == "of"):
+                heads.extend(c for c in prep.children if c.dep_ == "pobj")
+        for h in heads:
+            words.update({h.lemma_.lower(), h.lower_})
+            words.update(c.lemma_.lower() for c in h.children if c.dep_ == "compound")
+    return words
+
+
 def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
     if "*" in values:  # "xcomp=*": any such child will do
         if key == "obj":
@@ -81,7 +118,7 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
         if key == "prep":
             return any(c.dep_ in {"prep", "agent", "dative"} for c in token.children)
     if key == "obj":
-        return any(o.lemma_.lower() in values or o.lower_ in values for o in _objects(token))
+        return bool(_object_words(token) & values)
     if key == "not_obj":
         return not any(o.lemma_.lower() in values for o in _objects(token))
     if key == "prep":
@@ -124,7 +161,7 @@ class Lexicon:
         return sum(len(v) for v in self.by_key.values())
 
     def match(self, token: Token) -> Trigger | None:
-        pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in {"NOUN", "PROPN"} else ""
+        pos = _POS.get(token.pos_, "")
         if not pos or token.ent_type_ in _NAMED:
             return None  # "in March", "Operation Storm": names, not events
         rows = self.by_key.get((token.lemma_.lower(), pos)) or self.by_key.get((token.lower_, pos))
