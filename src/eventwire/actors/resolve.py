@@ -26,6 +26,8 @@ _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
 _LINK_PREPS = frozenset({"of", "for", "from", "in"})
 #: Entity labels whose inner words must not give a country ("Center for European Policy").
 _OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
+#: "U.S.-led", "Iranian-backed": the leader or backer is the side.
+LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned)$")
 _PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
 _COLLECTIVE = frozenset(
@@ -398,6 +400,12 @@ class DocActors:
                     country, _ = kb.entry.at(self.date)
                     if country and country not in out:
                         out.append(country)
+                    continue
+                led = LED.match(c.text)
+                if led:  # "Vietnamese-led forces", "U.S.-backed fighters"
+                    for actor in self.lookup_text(led.group(1), c):
+                        if actor.country not in out:
+                            out.append(actor.country)
                     continue
                 for country in self._countries_from_modifiers(c, depth + 1):
                     if country not in out:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -16,7 +15,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .. import ontology
-from ..actors.resolve import DocActors
+from ..actors.resolve import LED, DocActors
 from ..models import Actor, Event, Evidence
 from .dates import ResolvedDate, resolve
 from .triggers import Lexicon, Trigger
@@ -24,7 +23,6 @@ from .triggers import Lexicon, Trigger
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _GRIEVANCE_PREPS = frozenset({"against", "over", "about", "at"})
 _GRIEVANCE_TYPES = frozenset({"ACCUSE", "PROTEST", "REJECT", "THREATEN"})
-_LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned)$")
 JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "ASSAULT"})
 
 
@@ -208,6 +206,8 @@ def _verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             args.target.extend(_inner_actors(obj, actors, places=False))
     if not args.target:
         args.target.extend(_complement_targets(token, actors, row))
+    if not args.target and row.event_type == "THREATEN":
+        args.target.extend(_condition_subjects(token, actors))
     if token.lemma_.lower() in c.receive:
         args.source, args.target = args.target, args.source
     return args
@@ -219,7 +219,7 @@ def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
         return actors.resolve_all(mod)
     if mod.dep_ not in {"amod", "compound", "nmod"}:
         return []
-    led = _LED.match(mod.text)
+    led = LED.match(mod.text)
     if led:  # "U.S.-led", "Iranian-backed": the leader or backer is the side
         return actors.lookup_text(led.group(1), mod)
     if mod.i in actors.spans:
@@ -258,6 +258,20 @@ def _complement_targets(
             if not out and depth < 2:
                 out.extend(_complement_targets(ch, actors, row, depth + 1))
     return out
+
+
+def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
+    """ "threatened to ban the vote if Hamas ran": a threat is aimed at whoever the
+    condition names."""
+    for t in token.subtree:
+        if t.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in t.children
+        ):
+            for sub in (ch for ch in t.children if ch.dep_ in SUBJECT_DEPS):
+                found = actors.resolve_all(sub, agent=True)
+                if found:
+                    return found
+    return []
 
 
 def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
@@ -588,6 +602,13 @@ INTENT_AS = {
 }
 
 
+def _has_condition(token: Token, word: str) -> bool:
+    return any(
+        t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == word for m in t.children)
+        for t in token.subtree
+    )
+
+
 def _as_intention(row: Trigger) -> Trigger:
     etype, cameo = INTENT_AS.get(row.event_type, (row.event_type, row.cameo))
     if etype == row.event_type:
@@ -616,6 +637,18 @@ def _build(
 ) -> Event:
     if status == "intended":
         row = _as_intention(row)
+        if _has_condition(token, "unless") and row.event_type != "THREATEN":
+            # "will withdraw its force unless X acts": a conditional penalty is a threat
+            row = Trigger(
+                row.lemma,
+                row.pos,
+                row.requires,
+                "THREATEN",
+                "",
+                row.context,
+                "130",
+                "conditional penalty",
+            )
     resolved, date_text = _event_date(token, sent, published)
     date, precision = (resolved.date, resolved.precision) if resolved else (published, "")
     if (
