@@ -28,6 +28,9 @@ _LINK_PREPS = frozenset({"of", "for", "from", "in"})
 _OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 #: "U.S.-led", "Iranian-backed": the leader or backer is the side.
 LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned)$")
+_BACKING_VERBS = frozenset(
+    {"lead", "back", "sponsor", "broker", "fund", "support", "ally", "align"}
+)
 _PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
 _COLLECTIVE = frozenset(
@@ -242,6 +245,17 @@ class DocActors:
         actor = self.resolve(token, agent)
         return [actor] if actor is not None else []
 
+    def backers(self, token: Token) -> list[Actor]:
+        """The side in "U.S.-led" (one token) or "US - led" (three tokens)."""
+        led = LED.match(token.text)
+        if led:
+            return self.lookup_text(led.group(1), token)
+        if token.lemma_.lower() in _BACKING_VERBS:
+            for ch in token.children:
+                if ch.dep_ in {"npadvmod", "compound", "nmod", "nsubj"} and ch.i in self.spans:
+                    return self.resolve_all(ch) or self.lookup_text(ch.text, ch)
+        return []
+
     def lookup_text(self, text: str, token: Token) -> list[Actor]:
         """Actors for a bare surface form found inside a token ("U.S." in "U.S.-led")."""
         entry = self._choose(self.kb.lookup(text) or self.kb.lookup(text.rstrip(".")))
@@ -396,16 +410,14 @@ class DocActors:
                 cands = [child]
             for c in cands:
                 kb = self.spans.get(c.i)
-                if kb is not None and kb.entry.kind != "person":
+                if kb is not None:
                     country, _ = kb.entry.at(self.date)
                     if country and country not in out:
                         out.append(country)
                     continue
-                led = LED.match(c.text)
-                if led:  # "Vietnamese-led forces", "U.S.-backed fighters"
-                    for actor in self.lookup_text(led.group(1), c):
-                        if actor.country not in out:
-                            out.append(actor.country)
+                backers = self.backers(c)
+                if backers:  # "Vietnamese-led forces", "U.S.-backed fighters"
+                    out.extend(a.country for a in backers if a.country not in out)
                     continue
                 for country in self._countries_from_modifiers(c, depth + 1):
                     if country not in out:

@@ -15,7 +15,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .. import ontology
-from ..actors.resolve import LED, DocActors
+from ..actors.resolve import DocActors
 from ..models import Actor, Event, Evidence
 from .dates import ResolvedDate, resolve
 from .triggers import Lexicon, Trigger
@@ -219,9 +219,9 @@ def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
         return actors.resolve_all(mod)
     if mod.dep_ not in {"amod", "compound", "nmod"}:
         return []
-    led = LED.match(mod.text)
-    if led:  # "U.S.-led", "Iranian-backed": the leader or backer is the side
-        return actors.lookup_text(led.group(1), mod)
+    backers = actors.backers(mod)
+    if backers:  # "U.S.-led", "Iranian-backed": the leader or backer is the side
+        return backers
     if mod.i in actors.spans:
         return actors.resolve_all(mod) or _adjective_country(mod, actors)
     if mod.pos_ == "PROPN" or (
