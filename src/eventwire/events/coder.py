@@ -23,7 +23,8 @@ from .triggers import Lexicon, Trigger
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _GRIEVANCE_PREPS = frozenset({"against", "over", "about", "at"})
 _GRIEVANCE_TYPES = frozenset({"ACCUSE", "PROTEST", "REJECT", "THREATEN"})
-JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "ASSAULT"})
+#: Types where "A and B <verb>" with no target means they acted on each other.
+JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -48,6 +49,7 @@ class Cues:
     stative_passive: frozenset[str]
     agentive_nouns: frozenset[str]
     place_nouns: frozenset[str]
+    light_verbs: frozenset[str]
     must_aux: frozenset[str]
     demand_speech: frozenset[str]
 
@@ -395,7 +397,9 @@ def _noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.target:
         args.target.extend(_complement_targets(token, actors, row))
     verb = _governing_verb(token)
-    if verb is not None:
+    if verb is not None and (
+        verb.lemma_.lower() in c.light_verbs | c.receive or token.dep_ == "pobj"
+    ):
         # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes
         receives = verb.lemma_.lower() in c.receive
         if receives or not args.source:
@@ -453,9 +457,11 @@ def _adjective_country(token: Token, actors: DocActors) -> list[Actor]:
 
 
 def _drop_self(args: Args) -> None:
-    """A side that is also the other side (same mention) is not a dyad."""
+    """A side that is also the other side (same mention, or the same code as in "Moscow
+    warned that Moscow would respond") is not a dyad."""
     spans = {(a.start, a.end) for a in args.source}
-    args.target = [a for a in args.target if (a.start, a.end) not in spans]
+    codes = {a.code for a in args.source if a.code}
+    args.target = [a for a in args.target if (a.start, a.end) not in spans and a.code not in codes]
     args.source = _unique(args.source)
     args.target = _unique(args.target)
 
