@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from .actors.kb import KnowledgeBase, load_user_actors, shipped, with_user_actors
+from .actors.dictionaries import load_user_actors
+from .actors.kb import KnowledgeBase, shipped, with_user_actors
 from .actors.resolve import DocActors
 from .clean import Clean
 from .config import Settings

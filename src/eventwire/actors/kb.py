@@ -11,7 +11,6 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 #: International codes that count as one side "IGO" when scoring.
 INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
@@ -76,6 +75,7 @@ class KnowledgeBase:
         self.nouns: dict[str, str] = {}  # "troops" -> MIL
         self.country_names: dict[str, str] = {}  # iso3 -> name
         self.people: dict[str, Entry] = {}  # canonical name -> entry
+        self.user: dict[str, Entry] = {}  # lower-cased surface -> the user's own entry
 
     def add(self, surface: str, entry: Entry) -> None:
         bucket = self.surfaces.setdefault(surface, [])
@@ -85,10 +85,6 @@ class KnowledgeBase:
             for e in bucket:
                 if e.name == entry.name and e.kind == entry.kind:
                     e.roles.extend(r for r in entry.roles if r not in e.roles)
-
-    def override(self, surface: str, entry: Entry) -> None:
-        """User entries win over shipped ones for the same surface form."""
-        self.surfaces[surface] = [entry]
 
     def lookup(self, surface: str) -> list[Entry]:
         return self.surfaces.get(surface, [])
@@ -154,39 +150,22 @@ def shipped() -> KnowledgeBase:
 
 
 def with_user_actors(entries: Iterable[tuple[str, Entry]]) -> KnowledgeBase:
-    """A copy of the shipped knowledge base with the user's entries winning."""
+    """A copy of the shipped knowledge base plus the user's entries, which win.
+
+    User entries match without regard to case, so that dictionaries written in capitals
+    (PETRARCH's ``VLADIMIR_PUTIN``) find "Vladimir Putin".
+    """
     base = shipped()
     kb = KnowledgeBase()
-    kb.surfaces = {k: list(v) for k, v in base.surfaces.items()}
-    kb.titles = dict(base.titles)
-    kb.nouns = dict(base.nouns)
-    kb.country_names = dict(base.country_names)
-    kb.people = dict(base.people)
+    kb.surfaces = base.surfaces  # shared read-only: user entries live apart
+    kb.titles = base.titles
+    kb.nouns = base.nouns
+    kb.country_names = base.country_names
+    kb.people = base.people
     for surface, entry in entries:
-        kb.override(surface, entry)
+        key = " ".join(surface.lower().split())
+        if key in kb.user:
+            kb.user[key].roles.extend(r for r in entry.roles if r not in kb.user[key].roles)
+        else:
+            kb.user[key] = entry
     return kb
-
-
-def load_user_actors(path: str | Path) -> list[tuple[str, Entry]]:
-    """Read a user dictionary: CSV ``name,code,country,sector,start,end`` (one alias per row)."""
-    path = Path(path)
-    out: list[tuple[str, Entry]] = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            name = (row.get("name") or "").strip()
-            if not name:
-                continue
-            country = (row.get("country") or "").strip().upper()
-            sector = (row.get("sector") or "").strip().upper()
-            code = (row.get("code") or "").strip().upper()
-            if code and not country:
-                country, sector = code[:3], sector or code[3:6]
-            role = Role(
-                country,
-                sector,
-                "",
-                (row.get("start") or "").strip(),
-                (row.get("end") or "").strip(),
-            )
-            out.append((name, Entry(name, "user", country, sector, [role])))
-    return out

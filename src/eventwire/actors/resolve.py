@@ -79,16 +79,24 @@ class KbSpan:
 
 
 @functools.cache
-def _matcher(kb_id: int, kb: KnowledgeBase) -> tuple[PhraseMatcher, dict[int, str]]:
+def _matcher(
+    kb_id: int, kb: KnowledgeBase
+) -> tuple[PhraseMatcher, PhraseMatcher, dict[int, tuple[str, str]]]:
+    """Matchers for the shipped forms (case-sensitive: "US" is not "us") and for the
+    user's own entries (case-insensitive)."""
     nlp = load_nlp()
-    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    keys: dict[int, str] = {}
-    surfaces = list(kb.surfaces)
-    for surface, doc in zip(surfaces, nlp.tokenizer.pipe(surfaces), strict=True):
-        key = nlp.vocab.strings.add("KB:" + surface)
-        keys[key] = surface
-        matcher.add("KB:" + surface, [doc])
-    return matcher, keys
+    shipped_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    user_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    keys: dict[int, tuple[str, str]] = {}
+    for kind, surfaces, matcher in (
+        ("kb", list(kb.surfaces), shipped_matcher),
+        ("user", list(kb.user), user_matcher),
+    ):
+        for surface, doc in zip(surfaces, nlp.tokenizer.pipe(surfaces), strict=True):
+            label = f"{kind}:{surface}"
+            keys[nlp.vocab.strings.add(label)] = (kind, surface)
+            matcher.add(label, [doc])
+    return shipped_matcher, user_matcher, keys
 
 
 class DocActors:
@@ -116,17 +124,20 @@ class DocActors:
         return -1
 
     def _match(self) -> None:
-        matcher, keys = _matcher(id(self.kb), self.kb)
-        found: list[Span] = []
-        surfaces: dict[tuple[int, int], str] = {}
-        for key, start, end in matcher(self.doc):
-            span = Span(self.doc, start, end)
-            found.append(span)
-            surfaces[(start, end)] = keys[key]
-        for span in filter_spans(found):
+        shipped_matcher, user_matcher, keys = _matcher(id(self.kb), self.kb)
+        found: dict[tuple[int, int], tuple[str, str]] = {}
+        for key, start, end in shipped_matcher(self.doc):
+            found[(start, end)] = keys[key]
+        if self.kb.user:
+            for key, start, end in user_matcher(self.doc):
+                found[(start, end)] = keys[key]  # the user's entry wins on the same words
+        spans = [Span(self.doc, start, end) for start, end in found]
+        for span in filter_spans(spans):
             if span.start_char < self._dateline_end:
                 continue  # the dateline names where the story was filed, not an actor
-            entry = self._choose(self.kb.lookup(surfaces[(span.start, span.end)]))
+            kind, surface = found[(span.start, span.end)]
+            entries = [self.kb.user[surface]] if kind == "user" else self.kb.lookup(surface)
+            entry = self._choose(entries)
             if entry is None or self._opaque(span):
                 continue
             for i in range(span.start, span.end):

@@ -1,0 +1,103 @@
+"""Status and attribution: how the text presents an event, and who said so.
+
+"accused X of supplying Y" makes the supply ``alleged``; "did not attack" is ``negated``;
+"vowed to retaliate" is ``intended``; "may", "could" and "if" make it ``hypothetical``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..actors.resolve import DocActors
+from ..models import Actor
+from .arguments import SUBJECT_DEPS
+from .cues import cues
+
+# -- status, attribution, date ------------------------------------------------
+_CLIMB = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj", "relcl", "acl"})
+
+
+def _own_status(token: Token) -> str:
+    """What the trigger's own words say: "did not", "if", "may", "will", "alleged"."""
+    c = cues()
+    kids = list(token.children)
+    if any(ch.dep_ == "neg" for ch in kids):
+        return "negated"
+    if any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in kids):
+        return "hypothetical"
+    if any(ch.dep_ == "aux" and ch.lower_ in c.hypothetical_aux for ch in kids):
+        return "hypothetical"
+    if any(ch.dep_ == "aux" and ch.lower_ in c.intent_aux for ch in kids):
+        # "a deal in which X would provide": a conditional, not a stated plan
+        return "hypothetical" if token.dep_ in {"relcl", "advcl", "acl"} else "intended"
+    if token.pos_ != "VERB":
+        mods = {ch.lower_ for ch in kids if ch.dep_ in {"amod", "compound"}}
+        if mods & c.noun_modifiers_alleged:
+            return "alleged"
+        if mods & c.noun_modifiers_hypothetical:
+            return "hypothetical"
+    return "asserted"
+
+
+def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
+    """Status from the trigger and the clauses above it; attribution from reporting verbs."""
+    c = cues()
+    status = _own_status(token)
+    attribution: Actor | None = None
+    t = token
+    for _ in range(6):
+        if t.dep_ not in _CLIMB:
+            break
+        head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
+        if head is t:
+            break
+        if t.dep_ in {"relcl", "acl"}:
+            # "a possible deal in which X would provide Y"
+            if status == "asserted":
+                inherited = _own_status(head)
+                if inherited == "hypothetical" or (
+                    inherited == "intended" and t.dep_ in {"dobj", "xcomp", "pcomp"}
+                ):
+                    status = inherited  # "would tighten the blockade", "may halt mediation"
+            t = head
+            continue
+        if head.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"}:
+            break
+        lemma = head.lemma_.lower()
+        if t.dep_ != "conj":
+            if lemma in c.refuse and status in {"asserted", "intended"}:
+                # "refused to lift" did not happen; "would not refuse to develop" is a plan
+                status = "intended" if _own_status(head) == "negated" else "negated"
+            elif lemma in c.deny and status == "asserted":
+                status = "denied"
+            elif lemma in c.allege and status == "asserted":
+                status = "alleged"
+                attribution = attribution or _speaker(head, actors)
+            elif lemma in c.intent and status == "asserted" and t.dep_ in {"xcomp", "dobj"}:
+                status = "intended"
+            elif lemma in c.speech:
+                attribution = attribution or _speaker(head, actors)
+            if status == "asserted":
+                inherited = _own_status(head)
+                if inherited == "hypothetical" or (
+                    inherited == "intended" and t.dep_ in {"dobj", "xcomp", "pcomp"}
+                ):
+                    status = inherited  # "would tighten the blockade", "may halt mediation"
+        t = head
+    return status, attribution
+
+
+def _speaker(verb: Token, actors: DocActors) -> Actor | None:
+    for ch in verb.children:
+        if ch.dep_ in SUBJECT_DEPS:
+            found = actors.resolve_all(ch)
+            if found:
+                return found[0]
+    return None
+
+
+def has_condition(token: Token, word: str) -> bool:
+    return any(
+        t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == word for m in t.children)
+        for t in token.subtree
+    )
