@@ -38,8 +38,9 @@ OLD_CODES = {
     "MAC": "MKD",
     "HAI": "HTI",
 }
-#: Statuses that count as the text saying the event happened or is stated.
-SCORED_STATUSES = frozenset({"asserted", "alleged", "intended", "hypothetical", "historical"})
+#: Statuses that count as the text stating the event. A hypothetical ("if X attacks"),
+#: a negated ("did not attack") or a denied event is not scored.
+SCORED_STATUSES = frozenset({"asserted", "alleged", "intended", "historical"})
 
 Triple = tuple[str, str, str]
 

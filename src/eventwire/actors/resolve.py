@@ -18,6 +18,7 @@ from spacy.util import filter_spans
 
 from ..models import Actor
 from ..nlp import load as load_nlp
+from .coref import Mention, is_reference, reference, sentence_of
 from .kb import Entry, KnowledgeBase
 
 #: Dependency labels through which a head noun takes its nationality.
@@ -109,6 +110,7 @@ class DocActors:
         self.spans: dict[int, KbSpan] = {}
         self.registry: dict[str, Actor] = {}
         self._persons: list[tuple[int, Actor]] = []  # (token index, actor) in text order
+        self._mentions: list[Mention] | None = None
         self._dateline_end = self._find_dateline()
         self._match()
         self._register_people()
@@ -188,8 +190,9 @@ class DocActors:
         ``agent`` is for subjects and "by" phrases, where "Swiss doctors" or "Israeli
         helicopters" name a side; as objects such words are things ("U.N. sanctions").
         """
-        if token.lower_ in _PRONOUNS:
-            return self._pronoun(token)
+        if is_reference(token):
+            found = reference(self, token)
+            return found[0] if found else None
         if token.i in self.spans:
             kb = self.spans[token.i]
             if kb.entry.kind == "person":
@@ -243,7 +246,10 @@ class DocActors:
         return out
 
     def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]:
-        """Like ``resolve``, but "US and South Korean officials" gives one actor per country."""
+        """Like ``resolve``, but "US and South Korean officials" gives one actor per country
+        and "both countries" the two states named before."""
+        if is_reference(token):
+            return reference(self, token)
         if token.i not in self.spans and token.ent_type_ != "PERSON":
             sector = self._sector_of(token)
             if sector:
@@ -285,6 +291,46 @@ class DocActors:
                 end=token.idx + len(token.text),
             )
         ]
+
+    def mentions(self) -> list[Mention]:
+        """Every actor mention in the document, in text order (antecedents for coref)."""
+        if self._mentions is None:
+            self._mentions = []
+            seen: set[tuple[int, int, str]] = set()
+            for token in self.doc:
+                if (
+                    token.pos_ not in {"NOUN", "PROPN"}
+                    or is_reference(token)
+                    or _is_modifier(token)
+                ):
+                    continue
+                kb = self.spans.get(token.i)
+                if kb is not None and token.i != kb.end - 1:
+                    continue  # one mention per knowledge-base span, at its last word
+                found = self.resolve_group(token, agent=True)
+                kind = self._kind(token)
+                sent = sentence_of(token)
+                for actor in found:
+                    key = (actor.start, actor.end, actor.country)
+                    if key not in seen:
+                        seen.add(key)
+                        self._mentions.append(Mention(actor.start, sent, kind, actor))
+                conj = [c for c in token.children if c.dep_ == "conj"]
+                if found and conj and token.dep_ != "conj":
+                    for actor in self.resolve_all(token, agent=True):  # "Russia and China"
+                        self._mentions.append(Mention(token.idx, sent, "group", actor))
+            self._mentions.sort(key=lambda m: m.start)
+        return self._mentions
+
+    def _kind(self, token: Token) -> str:
+        kb = self.spans.get(token.i)
+        if kb is not None:
+            return {"person": "person", "igo": "body", "user": "body"}.get(kb.entry.kind, "state")
+        if token.ent_type_ == "PERSON" or token.text in self.registry:
+            return "person"
+        if token.tag_ in {"NNS", "NNPS"}:
+            return "group"
+        return "person" if self.kb.titles.get(token.lower_) else "body"
 
     # -- helpers -------------------------------------------------------------
     def _actor(self, token: Token, entry: Entry, sector: str | None = None) -> Actor:
@@ -346,20 +392,6 @@ class DocActors:
             country, sector = entry.at(self.date)
             return Actor(text=text, name=entry.name, country=country, sector=sector)
         return None
-
-    def _pronoun(self, token: Token) -> Actor | None:
-        earlier = [a for i, a in self._persons if i < token.i]
-        if not earlier:
-            return None
-        a = earlier[-1]
-        return Actor(
-            text=token.text,
-            name=a.name,
-            country=a.country,
-            sector=a.sector,
-            start=token.idx,
-            end=token.idx + len(token.text),
-        )
 
     def _sector_of(self, token: Token) -> str:
         lower = token.lower_
@@ -471,6 +503,17 @@ def _entity(token: Token) -> Span | None:
     if span and span[-1].text in {"’s", "'s"}:
         span = doc[start : end - 1]
     return span
+
+
+def _is_modifier(token: Token) -> bool:
+    """ "US" in "US officials", "Korean" in "US and South Korean officials"."""
+    node = token
+    while node.dep_ == "conj":
+        node = node.head
+    return node.dep_ in {"compound", "amod", "nmod", "npadvmod"} and node.head.pos_ in {
+        "NOUN",
+        "PROPN",
+    }
 
 
 def _conjuncts(token: Token) -> list[Token]:
