@@ -451,14 +451,25 @@ def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_js
 
     GOLD is JSONL, one item per line: {"id", "text", "date"?, "events": [...]} with
     events as {"event_type", "source": [{"country"}], "target": [...], "joint"?}.
+    Items with "mentions" ([{"start", "end", "head", "country", "sector"}]) instead score
+    actor resolution: country accuracy and sector accuracy.
 
     \b
     Example:
       eventwire eval tests/gold/sentences.jsonl --errors
     """
+    from .actors.evaluate import evaluate_actors, format_actor_report, is_actor_gold
     from .evaluate import evaluate, format_report, load_gold
 
-    report = evaluate(load_gold(gold), strict=strict, min_confidence=min_confidence)
+    items = load_gold(gold)
+    if items and is_actor_gold(items[0]):
+        actor_report = evaluate_actors(items)
+        if as_json:
+            click.echo(json.dumps(actor_report.to_dict(), indent=2))
+        else:
+            click.echo(format_actor_report(actor_report, errors=errors))
+        return
+    report = evaluate(items, strict=strict, min_confidence=min_confidence)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

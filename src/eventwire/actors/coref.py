@@ -55,8 +55,11 @@ class Mention:
 def is_reference(token: Token) -> bool:
     """Pronouns and definite descriptions that need an antecedent."""
     low = token.lower_
-    if low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+    if low in PERSON_PRONOUNS:
         return True
+    if low in THING_PRONOUNS | PLURAL_PRONOUNS:
+        # "it" as an object is mostly a thing ("denied it"); as a subject or owner, a state
+        return token.dep_ in {"nsubj", "nsubjpass", "poss", "agent"}
     if token.pos_ != "NOUN":
         return False
     kids = {c.lower_ for c in token.children if c.dep_ in {"det", "predet", "nummod", "amod"}}

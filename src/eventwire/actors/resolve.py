@@ -111,9 +111,11 @@ class DocActors:
         self.registry: dict[str, Actor] = {}
         self._persons: list[tuple[int, Actor]] = []  # (token index, actor) in text order
         self._mentions: list[Mention] | None = None
+        self.acronyms: dict[str, Token] = {}  # "RUF" -> head of "Revolutionary United Front"
         self._dateline_end = self._find_dateline()
         self._match()
         self._register_people()
+        self._register_acronyms()
 
     # -- set-up --------------------------------------------------------------
     def _find_dateline(self) -> int:
@@ -179,6 +181,21 @@ class DocActors:
                 if len(part) > 2 and part[0].isupper():
                     self.registry.setdefault(part, actor)
 
+    def _register_acronyms(self) -> None:
+        """ "the Liberian Peace Council (LPC)": later "LPC" is the same actor."""
+        doc = self.doc
+        for i in range(1, len(doc) - 2):
+            tok = doc[i + 1]
+            if doc[i].text != "(" or doc[i + 2].text != ")":
+                continue
+            if not (tok.is_upper and 2 <= len(tok.text) <= 8 and tok.is_alpha):
+                continue
+            if tok.text in self.kb.surfaces or tok.text in self.acronyms:
+                continue
+            head = doc[i - 1]
+            if head.pos_ in {"PROPN", "NOUN"}:
+                self.acronyms[tok.text] = head
+
     def _is_person_span(self, ent: Span) -> bool:
         kb = self.spans.get(ent.root.i)
         return kb is not None and kb.entry.kind == "person"
@@ -205,6 +222,18 @@ class DocActors:
                     else None
                 )
             return self._actor(token, kb.entry)
+        if token.text in self.acronyms and self.acronyms[token.text].i < token.i:
+            found = self.resolve(self.acronyms[token.text], agent)
+            if found is None:
+                return None
+            return Actor(
+                text=token.text,
+                name=found.name or found.text,
+                country=found.country,
+                sector=found.sector,
+                start=token.idx,
+                end=token.idx + len(token.text),
+            )
         if token.ent_type_ == "PERSON" or (
             token.pos_ == "PROPN"
             and (token.text in self.registry or token.text in _surnames(self.kb, self.date))
@@ -307,7 +336,7 @@ class DocActors:
                 kb = self.spans.get(token.i)
                 if kb is not None and token.i != kb.end - 1:
                     continue  # one mention per knowledge-base span, at its last word
-                found = self.resolve_group(token, agent=True)
+                found = self.resolve_group(token)
                 kind = self._kind(token)
                 sent = sentence_of(token)
                 for actor in found:
@@ -317,7 +346,7 @@ class DocActors:
                         self._mentions.append(Mention(actor.start, sent, kind, actor))
                 conj = [c for c in token.children if c.dep_ == "conj"]
                 if found and conj and token.dep_ != "conj":
-                    for actor in self.resolve_all(token, agent=True):  # "Russia and China"
+                    for actor in self.resolve_all(token):  # "Russia and China"
                         self._mentions.append(Mention(token.idx, sent, "group", actor))
             self._mentions.sort(key=lambda m: m.start)
         return self._mentions
