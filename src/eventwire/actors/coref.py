@@ -86,7 +86,10 @@ def reference(actors: DocActors, token: Token) -> list[Actor]:
     elif low in PLURAL_PRONOUNS:
         found = _last_group(before)
     elif low in STATE_PAIRS:
-        found = _last(before, {"state", "body"}, 2)
+        # "both countries" after two leaders were named: their states
+        found = _last(before, {"state", "body"}, 2) or [
+            replace(a, sector="", name="") for a in _last(before, {"person"}, 2)
+        ]
     elif low in PERSON_PAIRS:
         found = _last(before, {"person"}, 2)
     elif low in STATE_NOUNS:
