@@ -2,8 +2,10 @@
 
 "he" and "the leader" point to the last person named; "it" to the last state or body;
 "they" to the last group; "the two leaders" and "both countries" to the last two distinct
-people or states. Only the current and the two previous sentences are searched: beyond
-that a reference is left unknown rather than guessed.
+people or states; "the bloc" and "the group" to the last body; "the army" or "the
+opposition" with no nationality of its own to the state the passage is about. Subjects
+are preferred as antecedents. Only the current and the two previous sentences are
+searched: beyond that a reference is left unknown rather than guessed.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
 THING_PRONOUNS = frozenset({"it", "its"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
-#: "both countries", "the two sides": the last two states named.
-STATE_PAIRS = frozenset(
+#: "both countries", "the two sides": the last states named.
+STATE_PLURALS = frozenset(
     {
         "countries",
         "nations",
@@ -35,13 +37,42 @@ STATE_PAIRS = frozenset(
         "parties",
     }
 )
-#: "the two leaders", "both presidents": the last two people named.
-PERSON_PAIRS = frozenset(
-    {"leaders", "presidents", "ministers", "heads", "men", "women", "counterparts"}
+#: "the two leaders", "the three presidents": the last people named.
+PERSON_PLURALS = frozenset(
+    {
+        "leaders",
+        "presidents",
+        "ministers",
+        "heads",
+        "counterparts",
+        "premiers",
+        "envoys",
+        "officials",
+    }
 )
 #: "the country", "the kingdom": the last state named.
-STATE_NOUNS = frozenset({"country", "nation", "state", "kingdom", "republic", "government"})
+STATE_NOUNS = frozenset({"country", "nation", "state", "kingdom", "republic"})
+#: "the bloc", "the group": the last international body or armed group named.
+BODY_NOUNS = frozenset(
+    {
+        "bloc",
+        "alliance",
+        "group",
+        "organisation",
+        "organization",
+        "union",
+        "body",
+        "movement",
+        "militia",
+        "coalition",
+        "court",
+        "agency",
+        "council",
+    }
+)
+COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
 WINDOW = 2  # sentences before the current one that a reference may reach back to
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclass(slots=True)
@@ -50,9 +81,10 @@ class Mention:
     sent: int  # sentence index
     kind: str  # person, state, body, group
     actor: Actor
+    subject: bool = False
 
 
-def is_reference(token: Token) -> bool:
+def is_reference(token: Token, actors: DocActors | None = None) -> bool:
     """Pronouns and definite descriptions that need an antecedent."""
     low = token.lower_
     if low in PERSON_PRONOUNS:
@@ -62,59 +94,85 @@ def is_reference(token: Token) -> bool:
         return token.dep_ in {"nsubj", "nsubjpass", "poss", "agent"}
     if token.pos_ != "NOUN":
         return False
-    kids = {c.lower_ for c in token.children if c.dep_ in {"det", "predet", "nummod", "amod"}}
-    if low in STATE_PAIRS | PERSON_PAIRS and kids & {"both", "two"}:
+    kids = {c.lower_ for c in token.children if c.dep_ in {"det", "predet", "nummod"}}
+    if low in STATE_PLURALS | PERSON_PLURALS and kids & COUNTS.keys():
         return True
-    has_own_side = any(
-        c.dep_ in {"amod", "compound", "poss", "prep", "nmod"} for c in token.children
+    if "the" not in kids or _has_own_side(token):
+        return False
+    if low in STATE_NOUNS | BODY_NOUNS:
+        return True
+    return actors is not None and bool(actors.kb.nouns.get(low) or actors.kb.titles.get(low))
+
+
+def _has_own_side(token: Token) -> bool:
+    """ "the Sudanese army", "the army of Chad", "the Hamas group" name their own side."""
+    return any(
+        c.dep_ in {"compound", "poss", "nmod"}
+        or (c.dep_ == "amod" and c.pos_ == "PROPN")
+        or (c.dep_ == "amod" and c.ent_type_ in {"NORP", "GPE"})
+        or (c.dep_ == "prep" and c.lower_ in {"of", "in", "from", "for"})
+        or c.dep_ == "appos"
+        for c in token.children
     )
-    return "the" in kids and not has_own_side and low in STATE_NOUNS
 
 
 def reference(actors: DocActors, token: Token) -> list[Actor]:
     """The actors a reference points to, with the reference's own text and offsets."""
     low = token.lower_
-    before = [
-        m
-        for m in actors.mentions()
-        if m.start < token.idx and sentence_of(token) - m.sent <= WINDOW
-    ]
+    here = sentence_of(token)
+    before = [m for m in actors.mentions() if m.start < token.idx and here - m.sent <= WINDOW]
+    count = max((COUNTS.get(c.lower_, 0) for c in token.children), default=0) or 2
     if low in PERSON_PRONOUNS:
         found = _last(before, {"person"}, 1)
     elif low in THING_PRONOUNS:
         found = _last(before, {"state", "body"}, 1)
     elif low in PLURAL_PRONOUNS:
         found = _last_group(before)
-    elif low in STATE_PAIRS:
+    elif low in STATE_PLURALS:
         # "both countries" after two leaders were named: their states
-        found = _last(before, {"state", "body"}, 2) or [
-            replace(a, sector="", name="") for a in _last(before, {"person"}, 2)
+        found = _last(before, {"state", "body"}, count) or [
+            replace(a, sector="", name="") for a in _last(before, {"person"}, count)
         ]
-    elif low in PERSON_PAIRS:
-        found = _last(before, {"person"}, 2)
+    elif low in PERSON_PLURALS:
+        found = _last(before, {"person"}, count)
     elif low in STATE_NOUNS:
         found = _last(before, {"state"}, 1)
+    elif low in BODY_NOUNS:
+        found = _last(before, {"body"}, 1)
+    elif actors.kb.titles.get(low) and not actors.kb.nouns.get(low):
+        found = _last(before, {"person"}, 1)  # "the minister", "the general"
     else:
-        found = []
+        # "the army", "the opposition": of the state the passage is about
+        sector = actors.kb.nouns.get(low) or actors.kb.nouns.get(token.lemma_.lower(), "")
+        state = _last(before, {"state"}, 1)
+        found = [replace(state[0], sector=sector, name="")] if state and sector else []
     start, end = _extent(token)
     text = token.doc.text[start:end]
     return [replace(a, text=text, start=start, end=end) for a in found]
 
 
 def _last(before: list[Mention], kinds: set[str], n: int) -> list[Actor]:
+    """The last ``n`` distinct actors of these kinds; for one, a subject is preferred."""
+    candidates = [m for m in before if m.kind in kinds and m.actor.country]
+    if n == 1:
+        if not candidates:
+            return []
+        last_sent = candidates[-1].sent
+        subjects = [m for m in candidates if m.subject and m.sent == last_sent]
+        return [(subjects or candidates)[-1].actor]
     out: list[Actor] = []
-    for m in reversed(before):
-        if (
-            m.kind in kinds
-            and m.actor.country
-            and all((a.country, a.name) != (m.actor.country, m.actor.name) for a in out)
-        ):
-            if n == 2 and any(a.country == m.actor.country for a in out) and m.kind != "person":
-                continue  # "both countries" are two different states
-            out.append(m.actor)
+    for m in reversed(candidates):
+        a = m.actor
+        same = (
+            any(x.country == a.country for x in out)
+            if m.kind != "person"
+            else any((x.country, x.name) == (a.country, a.name) for x in out)
+        )
+        if not same:
+            out.append(a)
             if len(out) == n:
                 return out
-    return out if n == 1 or len(out) == n else []
+    return []
 
 
 def _last_group(before: list[Mention]) -> list[Actor]:
@@ -136,6 +194,13 @@ def _sent_starts(token: Token) -> list[int]:
 
 def sentence_of(token: Token) -> int:
     return _sent_starts(token).index(token.sent.start)
+
+
+def is_subject(token: Token) -> bool:
+    node = token
+    while node.dep_ == "conj":
+        node = node.head
+    return node.dep_ in _SUBJECTS
 
 
 def _extent(token: Token) -> tuple[int, int]:

@@ -35,7 +35,7 @@ class Entry:
     """What one surface form means."""
 
     name: str
-    kind: str  # country, adjective, capital, seat, igo, person, user
+    kind: str  # country, adjective, capital, seat, igo, org, person, user, none
     country: str = ""
     sector: str = ""
     roles: list[Role] = field(default_factory=list)
@@ -52,7 +52,8 @@ class Entry:
             past = [r for r in self.roles if r.end and r.end < date]
             if past:  # a former office-holder keeps the country, not the office
                 return max(past, key=lambda r: r.end).country, ""
-            return "", ""  # not yet in office: not coded
+            # not yet in office: still of that country, but holding no office
+            return min(self.roles, key=lambda r: r.start).country, ""
         return self.roles[-1].country, ""
 
 
@@ -116,6 +117,28 @@ def _add_igo_rows(kb: KnowledgeBase) -> None:
             kb.add(s, entry)
 
 
+def _add_organisation_rows(kb: KnowledgeBase) -> None:
+    """National bodies (agencies, media, companies, legislatures) and groups whose role
+    changes over time (the Taliban: insurgents until August 2021, then the government)."""
+    entries: dict[str, Entry] = {}
+    for row in _rows("organisations.tsv"):
+        name = row["name"].strip()
+        role = Role(
+            row["country"].strip(),
+            row["sector"].strip(),
+            "",
+            (row.get("start") or "").strip(),
+            (row.get("end") or "").strip(),
+        )
+        entry = entries.get(name)
+        if entry is None:
+            entry = entries[name] = Entry(name, "org", role.country, role.sector)
+            for s in [name, *_split(row.get("aliases"))]:
+                kb.surfaces[s] = [entry]  # a dated organisation replaces an undated listing
+        entry.roles.append(role)
+        entry.roles.sort(key=lambda r: r.start)
+
+
 def _add_people_rows(kb: KnowledgeBase) -> None:
     for row in _rows("people.tsv"):
         name = row["name"].strip()
@@ -143,6 +166,9 @@ def shipped() -> KnowledgeBase:
     _add_country_rows(kb)
     _add_igo_rows(kb)
     _add_people_rows(kb)
+    _add_organisation_rows(kb)
+    for row in _rows("not_actors.tsv"):
+        kb.surfaces[row["phrase"].strip()] = [Entry(row["phrase"].strip(), "none")]
     for row in _rows("sectors.tsv"):
         target = kb.titles if row["kind"].strip() == "title" else kb.nouns
         target[row["term"].strip().lower()] = row["sector"].strip()

@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from ..models import Actor
 from ..nlp import load as load_nlp
-from .coref import Mention, is_reference, reference, sentence_of
+from .coref import Mention, is_reference, is_subject, reference, sentence_of
 from .kb import Entry, KnowledgeBase
 
 #: Dependency labels through which a head noun takes its nationality.
@@ -29,6 +29,34 @@ _LINK_PREPS = frozenset({"of", "for", "from", "in"})
 _OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 #: "U.S.-led", "Iranian-backed": the leader or backer is the side.
 LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned)$")
+#: Heads whose sector comes from what they lead or speak for ("army spokesman").
+_GENERIC_HEADS = frozenset(
+    {
+        "leader",
+        "leaders",
+        "official",
+        "officials",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "member",
+        "members",
+        "figure",
+        "figures",
+        "commander",
+        "commanders",
+        "chief",
+        "head",
+        "representative",
+        "representatives",
+        "supporter",
+        "supporters",
+        "envoy",
+        "delegation",
+    }
+)
+_NOT_IN_OFFICE = frozenset({"former", "ex", "ex-", "late", "then", "outgoing-designate"})
+_FAMILY_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "SGP"})
 _BACKING_VERBS = frozenset(
     {"lead", "back", "sponsor", "broker", "fund", "support", "ally", "align"}
 )
@@ -142,8 +170,8 @@ class DocActors:
             kind, surface = found[(span.start, span.end)]
             entries = [self.kb.user[surface]] if kind == "user" else self.kb.lookup(surface)
             entry = self._choose(entries)
-            if entry is None or self._opaque(span):
-                continue
+            if entry is None or entry.kind == "none" or self._opaque(span):
+                continue  # "Latin American", "Indian Ocean": no actor
             for i in range(span.start, span.end):
                 self.spans[i] = KbSpan(span.start, span.end, entry)
 
@@ -207,7 +235,7 @@ class DocActors:
         ``agent`` is for subjects and "by" phrases, where "Swiss doctors" or "Israeli
         helicopters" name a side; as objects such words are things ("U.N. sanctions").
         """
-        if is_reference(token):
+        if is_reference(token, self):
             found = reference(self, token)
             return found[0] if found else None
         if token.i in self.spans:
@@ -263,7 +291,7 @@ class DocActors:
         for child in token.children:
             if child.dep_ in {"amod", "compound", "nmod"}:
                 kb = self.spans.get(child.i)
-                if kb is not None and kb.entry.kind in {"adjective", "country", "igo"}:
+                if kb is not None and kb.entry.kind in {"adjective", "country", "igo", "org"}:
                     return kb.entry.at(self.date)[0]
         return ""
 
@@ -277,7 +305,7 @@ class DocActors:
     def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]:
         """Like ``resolve``, but "US and South Korean officials" gives one actor per country
         and "both countries" the two states named before."""
-        if is_reference(token):
+        if is_reference(token, self):
             return reference(self, token)
         if token.i not in self.spans and token.ent_type_ != "PERSON":
             sector = self._sector_of(token)
@@ -329,7 +357,7 @@ class DocActors:
             for token in self.doc:
                 if (
                     token.pos_ not in {"NOUN", "PROPN"}
-                    or is_reference(token)
+                    or is_reference(token, self)
                     or _is_modifier(token)
                 ):
                     continue
@@ -343,18 +371,23 @@ class DocActors:
                     key = (actor.start, actor.end, actor.country)
                     if key not in seen:
                         seen.add(key)
-                        self._mentions.append(Mention(actor.start, sent, kind, actor))
+                        self._mentions.append(
+                            Mention(actor.start, sent, kind, actor, is_subject(token))
+                        )
                 conj = [c for c in token.children if c.dep_ == "conj"]
                 if found and conj and token.dep_ != "conj":
                     for actor in self.resolve_all(token):  # "Russia and China"
-                        self._mentions.append(Mention(token.idx, sent, "group", actor))
+                        self._mentions.append(
+                            Mention(token.idx, sent, "group", actor, is_subject(token))
+                        )
             self._mentions.sort(key=lambda m: m.start)
         return self._mentions
 
     def _kind(self, token: Token) -> str:
         kb = self.spans.get(token.i)
         if kb is not None:
-            return {"person": "person", "igo": "body", "user": "body"}.get(kb.entry.kind, "state")
+            kinds = {"person": "person", "igo": "body", "org": "body", "user": "body"}
+            return kinds.get(kb.entry.kind, "state")
         if token.ent_type_ == "PERSON" or token.text in self.registry:
             return "person"
         if token.tag_ in {"NNS", "NNPS"}:
@@ -389,11 +422,18 @@ class DocActors:
             name_start, name_end = min(name_start, kb.start), max(name_end, kb.end)
         left = self._left(token)
         text_span = self.doc[min(left.i, name_start) : name_end]
-        if not country:
-            country = self._country_from_modifiers(token)
+        if not country or not sector:
+            # not in the knowledge base, or not in office on this date: the text's own
+            # title and nationality say what the person is ("Prime Minister Ishiba")
+            country = country or self._country_from_modifiers(token)
             title_sector = self._title_sector(token)
+            if title_sector in {"GOV", ""}:
+                # "Hezbollah leader X", "X, a spokesman for Mali's army"
+                title_sector = self._modifier_sector(token) or title_sector
             if country or title_sector:
                 sector = title_sector
+        if self._out_of_office(token):
+            sector = ""  # "former President X", "President-elect Y": no office now
         if not country or not sector:
             known = self._registry_lookup(self.doc[name_start:name_end].text)
             if known is not None and (not country or known.country == country):
@@ -407,6 +447,13 @@ class DocActors:
             sector=sector,
             start=text_span.start_char,
             end=text_span.end_char,
+        )
+
+    def _out_of_office(self, token: Token) -> bool:
+        left = self._left(token)
+        words = [t.lower_ for t in self.doc[left.i : token.i]]
+        return any(w in _NOT_IN_OFFICE or w.endswith("-elect") for w in words) or any(
+            t.lower_ == "elect" for t in self.doc[left.i : token.i]
         )
 
     def _registry_lookup(self, text: str) -> Actor | None:
@@ -423,6 +470,12 @@ class DocActors:
         return None
 
     def _sector_of(self, token: Token) -> str:
+        sector = self._head_sector(token)
+        if sector and (token.lower_ in _GENERIC_HEADS or token.lemma_.lower() in _GENERIC_HEADS):
+            return self._modifier_sector(token) or sector
+        return sector
+
+    def _head_sector(self, token: Token) -> str:
         lower = token.lower_
         words = [t.lower_ for t in token.lefts if t.dep_ == "compound"] + [lower]
         for n in range(len(words), 0, -1):
@@ -433,6 +486,34 @@ class DocActors:
         return self.kb.nouns.get(token.lemma_.lower(), "") or self.kb.titles.get(
             token.lemma_.lower(), ""
         )
+
+    def _modifier_sector(self, token: Token, depth: int = 0) -> str:
+        """A non-government sector named by a modifier of a generic head: "opposition
+        leaders" (OPP), "a spokesman for Mali's army" (MIL), "Hezbollah leader" (REB)."""
+        for child in token.children:
+            if child.dep_ in {"compound", "amod", "nmod", "poss", "appos"}:
+                cands = [child]
+            elif child.dep_ == "prep" and child.lower_ in {"of", "for", "from"}:
+                cands = [c for c in child.children if c.dep_ == "pobj"]
+            else:
+                continue
+            for c in cands:
+                kb = self.spans.get(c.i)
+                if kb is not None and kb.entry.kind in {"igo", "org", "user"}:
+                    sector = kb.entry.at(self.date)[1]
+                elif kb is None:
+                    sector = self._head_sector(c) if c.pos_ in {"NOUN", "PROPN"} else ""
+                    if self.kb.titles.get(c.lower_):
+                        sector = ""  # a title ("spokesman") is not what the head speaks for
+                else:
+                    sector = ""
+                if sector and sector != "GOV":
+                    return sector
+                if depth < 1 and c.dep_ in {"pobj", "appos", "compound"}:
+                    sector = self._modifier_sector(c, depth + 1)
+                    if sector:
+                        return sector
+        return ""
 
     def _title_sector(self, token: Token) -> str:
         """Sector from a title before the name ("Secretary-General", "foreign minister")."""
@@ -472,7 +553,10 @@ class DocActors:
         out: list[str] = []
         if depth > 3:
             return out
-        for child in token.children:
+        children = list(token.children)
+        if depth == 0 and token.dep_ == "appos" and token.head.pos_ in {"NOUN", "PROPN"}:
+            children += [c for c in token.head.children if c.i != token.i and c.dep_ != "appos"]
+        for child in children:
             cands: list[Token] = []
             if child.dep_ in _MODIFIER_DEPS:
                 cands = [child, *_conjuncts(child)]
@@ -487,6 +571,17 @@ class DocActors:
                     if country and country not in out:
                         out.append(country)
                     continue
+                if is_reference(c, self):  # "the country's riot police"
+                    for actor in reference(self, c):
+                        if actor.country and actor.country not in out:
+                            out.append(actor.country)
+                    continue
+                if c.ent_type_ == "PERSON" or c.text in self.registry:
+                    person = self._registry_lookup(c.text)  # "Netanyahu's office"
+                    if person is not None and person.country:
+                        if person.country not in out:
+                            out.append(person.country)
+                        continue
                 backers = self.backers(c)
                 if backers:  # "Vietnamese-led forces", "U.S.-backed fighters"
                     out.extend(a.country for a in backers if a.country not in out)
@@ -513,9 +608,11 @@ def _surnames(kb: KnowledgeBase, date: str | None) -> dict[str, Entry]:
     seen: dict[str, list[Entry]] = {}
     for entry in kb.people.values():
         if any(r.active(date) for r in entry.roles):
-            last = entry.name.split()[-1]
-            seen.setdefault(last, []).append(entry)
-    return {k: v[0] for k, v in seen.items() if len(v) == 1 and len(k) > 2}
+            words = entry.name.split()
+            # Chinese and Korean names put the family name first: "Xi" for Xi Jinping
+            family = words[0] if entry.roles[0].country in _FAMILY_FIRST else words[-1]
+            seen.setdefault(family, []).append(entry)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1 and len(k) >= 2 and k[0].isupper()}
 
 
 def _entity(token: Token) -> Span | None:
