@@ -49,3 +49,14 @@ def test_scoring_rule_on_a_known_case():
         ("JOR", "USA", "AGREE"),
         ("IGO", "JPN", "REQUEST"),
     }
+
+
+@pytest.mark.slow
+def test_actor_resolution_floor():
+    """Issue floor: country accuracy >= 0.95 and sector accuracy >= 0.85 on our own mentions."""
+    from eventwire.actors.evaluate import evaluate_actors
+
+    report = evaluate_actors(load_gold(GOLD / "actors.jsonl"))
+    assert report.mentions >= 200
+    assert report.country_accuracy >= 0.95, report.to_dict()
+    assert report.sector_accuracy >= 0.90, report.to_dict()

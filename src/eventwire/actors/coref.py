@@ -25,51 +25,19 @@ THING_PRONOUNS = frozenset({"it", "its"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 #: "both countries", "the two sides": the last states named.
 STATE_PLURALS = frozenset(
-    {
-        "countries",
-        "nations",
-        "sides",
-        "states",
-        "governments",
-        "neighbours",
-        "neighbors",
-        "capitals",
-        "parties",
-    }
+    "countries nations sides states governments neighbours neighbors capitals parties".split()
 )
 #: "the two leaders", "the three presidents": the last people named.
 PERSON_PLURALS = frozenset(
-    {
-        "leaders",
-        "presidents",
-        "ministers",
-        "heads",
-        "counterparts",
-        "premiers",
-        "envoys",
-        "officials",
-    }
+    "leaders presidents ministers heads counterparts premiers envoys officials men women".split()
 )
 #: "the country", "the kingdom": the last state named.
-STATE_NOUNS = frozenset({"country", "nation", "state", "kingdom", "republic"})
-#: "the bloc", "the group": the last international body or armed group named.
-BODY_NOUNS = frozenset(
-    {
-        "bloc",
-        "alliance",
-        "group",
-        "organisation",
-        "organization",
-        "union",
-        "body",
-        "movement",
-        "militia",
-        "coalition",
-        "court",
-        "agency",
-        "council",
-    }
-)
+STATE_NOUNS = frozenset("country nation state kingdom republic".split())
+#: "the bloc", "the alliance": the last international body named.
+BODY_NOUNS = frozenset("bloc alliance organisation organization union body council agency".split())
+#: "the group", "the militia": the last armed group named.
+GROUP_NOUNS = frozenset("group movement militia faction insurgency".split())
+INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
 COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
 WINDOW = 2  # sentences before the current one that a reference may reach back to
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -87,7 +55,7 @@ class Mention:
 def is_reference(token: Token, actors: DocActors | None = None) -> bool:
     """Pronouns and definite descriptions that need an antecedent."""
     low = token.lower_
-    if low in PERSON_PRONOUNS:
+    if low in PERSON_PRONOUNS or low == "them":
         return True
     if low in THING_PRONOUNS | PLURAL_PRONOUNS:
         # "it" as an object is mostly a thing ("denied it"); as a subject or owner, a state
@@ -99,7 +67,7 @@ def is_reference(token: Token, actors: DocActors | None = None) -> bool:
         return True
     if "the" not in kids or _has_own_side(token):
         return False
-    if low in STATE_NOUNS | BODY_NOUNS:
+    if low in STATE_NOUNS | BODY_NOUNS | GROUP_NOUNS:
         return True
     return actors is not None and bool(actors.kb.nouns.get(low) or actors.kb.titles.get(low))
 
@@ -127,24 +95,32 @@ def reference(actors: DocActors, token: Token) -> list[Actor]:
     elif low in THING_PRONOUNS:
         found = _last(before, {"state", "body"}, 1)
     elif low in PLURAL_PRONOUNS:
-        found = _last_group(before)
+        found = _last_group(before) or _last(before, {"body"}, 1)
     elif low in STATE_PLURALS:
-        # "both countries" after two leaders were named: their states
-        found = _last(before, {"state", "body"}, count) or [
-            replace(a, sector="", name="") for a in _last(before, {"person"}, count)
+        # "both countries" after two leaders or two armies were named: their states
+        found = (
+            _last(before, {"state", "body"}, count)
+            or _last(before, {"group"}, count)
+            or _last(before, {"person"}, count)
+        )
+        # armies or groups stand for their states here: keep the state, not the sector
+        found = [
+            replace(a, sector="", name="") if a.sector not in {"", "GOV"} else a for a in found
         ]
     elif low in PERSON_PLURALS:
         found = _last(before, {"person"}, count)
     elif low in STATE_NOUNS:
         found = _last(before, {"state"}, 1)
     elif low in BODY_NOUNS:
-        found = _last(before, {"body"}, 1)
+        found = _last([m for m in before if m.actor.country in INTERNATIONAL], {"body"}, 1)
+    elif low in GROUP_NOUNS:
+        found = _last([m for m in before if m.actor.sector == "REB"], {"body", "group"}, 1)
     elif actors.kb.titles.get(low) and not actors.kb.nouns.get(low):
         found = _last(before, {"person"}, 1)  # "the minister", "the general"
     else:
         # "the army", "the opposition": of the state the passage is about
         sector = actors.kb.nouns.get(low) or actors.kb.nouns.get(token.lemma_.lower(), "")
-        state = _last(before, {"state"}, 1)
+        state = _last(before, {"state"}, 1) or _last(before, {"person", "group"}, 1)
         found = [replace(state[0], sector=sector, name="")] if state and sector else []
     start, end = _extent(token)
     text = token.doc.text[start:end]
