@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from ..events.places import city_country
 from ..models import Actor
 from ..nlp import load as load_nlp
 from .coref import Mention, is_reference, is_subject, reference, sentence_of
@@ -56,6 +57,7 @@ _GENERIC_HEADS = frozenset(
     }
 )
 _NOT_IN_OFFICE = frozenset({"former", "ex", "ex-", "late", "then", "outgoing-designate"})
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"})
 _FAMILY_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "SGP"})
 _BACKING_VERBS = frozenset(
     {"lead", "back", "sponsor", "broker", "fund", "support", "ally", "align"}
@@ -262,6 +264,10 @@ class DocActors:
                 start=token.idx,
                 end=token.idx + len(token.text),
             )
+        if token.ent_type_ in _PLACE_ENTS and token.text not in self.registry:
+            place = self.place(token)  # NER often calls a city a person or an organisation
+            if place is not None:
+                return place
         if token.ent_type_ == "PERSON" or (
             token.pos_ == "PROPN"
             and (token.text in self.registry or token.text in _surnames(self.kb, self.date))
@@ -329,6 +335,23 @@ class DocActors:
                 if ch.dep_ in {"npadvmod", "compound", "nmod", "nsubj"} and ch.i in self.spans:
                     return self.resolve_all(ch) or self.lookup_text(ch.text, ch)
         return []
+
+    def place(self, token: Token) -> Actor | None:
+        """A city named as a side ("shelled Kharkiv", "residents of Goma"): its country."""
+        ent = _entity(token)
+        if ent is None or ent.root != token:
+            return None
+        country = city_country(ent.text)
+        if not country:
+            return None
+        return Actor(
+            text=ent.text,
+            name=ent.text,
+            country=country,
+            sector="",
+            start=ent.start_char,
+            end=ent.end_char,
+        )
 
     def lookup_text(self, text: str, token: Token) -> list[Actor]:
         """Actors for a bare surface form found inside a token ("U.S." in "U.S.-led")."""

@@ -12,7 +12,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import ontology
 from ..actors.resolve import DocActors
-from ..models import Actor, Event, Evidence
+from ..models import Actor, Event, Evidence, Location
+from . import places
 from .arguments import Args, drop_self, make_joint, noun_args, verb_args
 from .cues import cues
 from .dates import ResolvedDate, resolve
@@ -62,7 +63,15 @@ def _code_sentence(
         if key in seen:
             continue
         seen.add(key)
-        out.append(_build(token, row, args, sent, doc_id, published, status, attribution))
+        if (
+            status == "asserted"
+            and attribution is not None
+            and attribution.country
+            and attribution.country not in {a.country for a in args.source}
+        ):
+            status = "alleged"  # "US officials said North Korea shipped shells": a claim
+        location = _event_location(token, sent)
+        out.append(_build(token, row, args, sent, doc_id, published, status, attribution, location))
     return out
 
 
@@ -108,6 +117,30 @@ def _event_date(token: Token, sent: Span, published: str | None) -> tuple[Resolv
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None, ""
     return found[0][1], found[0][2]
+
+
+_WHERE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "into", "on"})
+
+
+def _event_location(token: Token, sent: Span) -> Location | None:
+    """Where: the nearest place named after "in", "at", "near"... in the sentence.
+    Coordinates come from the offline gazetteer."""
+    best: tuple[int, Location] | None = None
+    for ent in sent.ents:
+        if ent.label_ not in {"GPE", "LOC", "FAC"}:
+            continue
+        prep = ent.root.head
+        if ent.root.dep_ != "pobj" or prep.lower_ not in _WHERE:
+            continue
+        place = places.lookup(ent.text)
+        if place is None:
+            continue
+        distance = _tree_distance(ent.root, token)
+        if best is None or distance < best[0]:
+            best = (distance, Location(ent.text, place.country, place.lat, place.lon))
+    # No sentence place: left empty. The dateline says where the story was filed, which is
+    # often not where the event happened.
+    return best[1] if best is not None else None
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -162,6 +195,7 @@ def _build(
     published: str | None,
     status: str,
     attribution: Actor | None,
+    location: Location | None = None,
 ) -> Event:
     if status == "intended":
         row = _as_intention(row)
@@ -219,6 +253,7 @@ def _build(
         goldstein=goldstein,
         status=status,
         attribution=attribution,
+        location=location,
         confidence=_confidence(token, row, args, status),
     )
 
