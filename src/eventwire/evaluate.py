@@ -38,9 +38,10 @@ OLD_CODES = {
     "MAC": "MKD",
     "HAI": "HTI",
 }
-#: Statuses that count as the text stating the event. A hypothetical ("if X attacks"),
-#: a negated ("did not attack") or a denied event is not scored.
-SCORED_STATUSES = frozenset({"asserted", "alleged", "intended", "historical"})
+#: Statuses that count as the text stating the event. A hypothetical ("if X attacks"), a
+#: negated ("did not attack"), a denied or a merely intended act is not scored: the promise
+#: or threat itself is (AGREE, THREATEN). Gold events that carry a status are filtered alike.
+SCORED_STATUSES = frozenset({"asserted", "alleged", "historical"})
 
 Triple = tuple[str, str, str]
 
@@ -109,6 +110,7 @@ class Mistake:
 class Report:
     overall: Counts = field(default_factory=Counts)
     by_type: dict[str, Counts] = field(default_factory=dict)
+    by_status: dict[str, Counts] = field(default_factory=dict)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     mistakes: list[Mistake] = field(default_factory=list)
     n_items: int = 0
@@ -130,6 +132,7 @@ class Report:
             "failed": len(self.failed),
             "overall": c(self.overall),
             "by_type": {k: c(v) for k, v in sorted(self.by_type.items())},
+            "by_status": {k: c(v) for k, v in sorted(self.by_status.items())},
         }
 
 
@@ -152,22 +155,45 @@ def evaluate(
         if art.status == "rejected":
             report.failed.append((g["id"], art.reason))
         system = [e.to_dict() for e in art.events if _scored(e, min_confidence)]
-        got, want = triples(system, strict), triples(g.get("events", []), strict)
+        gold_events = [
+            e for e in g.get("events", []) if e.get("status", "asserted") in SCORED_STATUSES
+        ]
+        got, want = triples(system, strict), triples(gold_events, strict)
         counts = Counts(len(got & want), len(got - want), len(want - got))
         report.overall.add(counts)
-        for t in got | want:
-            per = report.by_type.setdefault(t[2], Counts())
-            per.add(
-                Counts(
-                    int(t in got and t in want),
-                    int(t in got and t not in want),
-                    int(t in want and t not in got),
-                )
+        _tally(report.by_type, got, want, key=lambda t: t[2])
+        if any("status" in e for e in g.get("events", [])):
+            # gold that states statuses: (dyad, type) must also carry the right status
+            all_events = [e.to_dict() for e in art.events if e.confidence >= min_confidence]
+            _tally(
+                report.by_status,
+                _with_status(all_events, strict),
+                _with_status(g.get("events", []), strict),
+                key=lambda t: t[3],
             )
         _confuse(report.confusion, got, want)
         if got != want:
             report.mistakes.append(Mistake(g["id"], g["text"], want - got, got - want))
     return report
+
+
+def _with_status(events: list[dict[str, Any]], strict: bool) -> set[tuple[str, ...]]:
+    out: set[tuple[str, ...]] = set()
+    for ev in events:
+        status = ev.get("status") or "asserted"
+        out.update((*t, status) for t in triples([ev], strict))
+    return out
+
+
+def _tally(table: dict[str, Counts], got: set, want: set, key: Any) -> None:
+    for t in got | want:
+        table.setdefault(key(t), Counts()).add(
+            Counts(
+                int(t in got and t in want),
+                int(t in got and t not in want),
+                int(t in want and t not in got),
+            )
+        )
 
 
 def _scored(event: Event, min_confidence: float) -> bool:
@@ -204,6 +230,11 @@ def format_report(report: Report, errors: bool = False) -> str:
     lines.append("")
     for name in sorted(report.by_type):
         lines.append(row(name, report.by_type[name]))
+    if report.by_status:
+        lines.append("")
+        lines.append("by status (dyad, type and status must all match; every status coded):")
+        for name in sorted(report.by_status):
+            lines.append(row(name, report.by_status[name]))
     lines.append("")
     lines.append("confusion (gold -> system, same dyad; '-' = none):")
     for (gold, sys), n in report.confusion.most_common(25):

@@ -71,11 +71,13 @@ def test_allegation_codes_accusation_and_alleged_act():
 def test_negated_and_intended_events():
     neg = eventwire.code("Japan did not attack China.", date="2024-03-06")
     assert [e.status for e in neg if e.event_type == "ASSAULT"] == ["negated"]
-    # PLOVER codes a promise of force as THREATEN (CAMEO 138), kept with status "intended"
+    # PLOVER codes the promise of force as a THREATEN that happened (CAMEO 138); the attack
+    # itself is kept as an ASSAULT with status "intended"
     vow = eventwire.code("Turkey vowed to attack Syrian Kurdish militias.", date="2024-03-06")
-    threat = [e for e in vow if e.event_type == "THREATEN" and e.status == "intended"]
-    assert threat and threat[0].cameo == "138"
+    threat = [e for e in vow if e.event_type == "THREATEN"]
+    assert threat and threat[0].cameo == "138" and threat[0].status == "asserted"
     assert ("TUR", "SYR", "THREATEN") in dyads(threat)
+    assert [e.status for e in vow if e.event_type == "ASSAULT"] == ["intended"]
 
 
 def test_historical_event_keeps_its_own_date():

@@ -137,7 +137,11 @@ def _complement_targets(
         if ch.dep_ in {"ccomp", "acl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
                 if sub.dep_ in SUBJECT_DEPS | {"nsubjpass"}:
-                    out.extend(actors.resolve_all(sub, agent=True))
+                    # "said Putin's visit showed ...": the visit is Putin's
+                    out.extend(
+                        actors.resolve_all(sub, agent=True)
+                        or _inner_actors(sub, actors, places=False)
+                    )
         elif ch.dep_ in {"xcomp", "advcl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
                 if sub.dep_ in {"dobj", "dative", "obj"}:

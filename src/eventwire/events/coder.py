@@ -36,7 +36,7 @@ def _code_sentence(
 ) -> list[Event]:
     fired: dict[int, Trigger] = {}
     for token in sent:
-        row = lexicon.match(token) or _must_request(token)
+        row = lexicon.match(token) or _statement_event(token)
         if row is not None:
             fired[token.i] = row
     out: list[Event] = []
@@ -71,6 +71,27 @@ def _code_sentence(
         ):
             status = "alleged"  # "US officials said North Korea shipped shells": a claim
         location = _event_location(token, sent)
+        if status == "intended":
+            # the promise or threat is itself an event that happened (AGREE/THREATEN), and
+            # the act promised is kept apart with status "intended"
+            commitment = _as_commitment(token, row)
+            if commitment is not row:
+                ckey = (commitment.event_type, key[1], key[2])
+                if ckey not in seen:
+                    seen.add(ckey)
+                    out.append(
+                        _build(
+                            token,
+                            commitment,
+                            args,
+                            sent,
+                            doc_id,
+                            published,
+                            "asserted",
+                            attribution,
+                            location,
+                        )
+                    )
         out.append(_build(token, row, args, sent, doc_id, published, status, attribution, location))
     return out
 
@@ -78,14 +99,34 @@ def _code_sentence(
 _MUST = Trigger("must", "VERB", (), "REQUEST", "", "", "100", "X said Y must/should ...")
 
 
-def _must_request(token: Token) -> Trigger | None:
-    """ "X said China must drop barriers": a demand on China, in the form of a statement."""
+_CRITICISM = Trigger(
+    "say",
+    "VERB",
+    (),
+    "ACCUSE",
+    "disapprove",
+    "",
+    "111",
+    "X said Y's visit showed desperation / called the move illegal",
+)
+
+
+def _statement_event(token: Token) -> Trigger | None:
+    """A statement that is itself an event: "X said China must drop barriers" (a demand on
+    China), "X said the visit showed Russia's desperation", "X called the move illegal"
+    (criticism). A plain statement is not an event."""
     c = cues()
     if token.pos_ != "VERB" or token.lemma_.lower() not in c.speech | c.demand_speech:
         return None
-    for clause in (ch for ch in token.children if ch.dep_ == "ccomp"):
-        if any(a.dep_ == "aux" and a.lower_ in c.must_aux for a in clause.children):
+    clauses = [ch for ch in token.children if ch.dep_ in {"ccomp", "oprd", "xcomp", "acomp"}]
+    for clause in clauses:
+        if clause.dep_ == "ccomp" and any(
+            a.dep_ == "aux" and a.lower_ in c.must_aux for a in clause.children
+        ):
             return _MUST
+    for clause in clauses:
+        if any(t.lemma_.lower() in c.disapproval for t in clause.subtree):
+            return _CRITICISM
     return None
 
 
@@ -170,6 +211,24 @@ INTENT_AS = {
 }
 
 
+def _as_commitment(token: Token, row: Trigger) -> Trigger:
+    """The promise or threat an intention makes: AGREE for cooperation, THREATEN for
+    conflict; "will withdraw its force unless X acts" is a threat whatever is promised."""
+    commitment = _as_intention(row)
+    if has_condition(token, "unless") and commitment.event_type != "THREATEN":
+        return Trigger(
+            row.lemma,
+            row.pos,
+            row.requires,
+            "THREATEN",
+            "",
+            row.context,
+            "130",
+            "conditional penalty",
+        )
+    return commitment
+
+
 def _as_intention(row: Trigger) -> Trigger:
     etype, cameo = INTENT_AS.get(row.event_type, (row.event_type, row.cameo))
     if etype == row.event_type:
@@ -197,20 +256,6 @@ def _build(
     attribution: Actor | None,
     location: Location | None = None,
 ) -> Event:
-    if status == "intended":
-        row = _as_intention(row)
-        if has_condition(token, "unless") and row.event_type != "THREATEN":
-            # "will withdraw its force unless X acts": a conditional penalty is a threat
-            row = Trigger(
-                row.lemma,
-                row.pos,
-                row.requires,
-                "THREATEN",
-                "",
-                row.context,
-                "130",
-                "conditional penalty",
-            )
     resolved, date_text = _event_date(token, sent, published)
     date, precision = (resolved.date, resolved.precision) if resolved else (published, "")
     if (

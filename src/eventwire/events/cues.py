@@ -34,6 +34,7 @@ class Cues:
     light_verbs: frozenset[str]
     must_aux: frozenset[str]
     demand_speech: frozenset[str]
+    disapproval: frozenset[str]
 
 
 @functools.cache
