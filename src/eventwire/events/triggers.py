@@ -75,22 +75,9 @@ def _objects(token: Token) -> list[Token]:
 #: spaCy coarse tags -> lexicon POS ("willing to send" is an ADJ trigger).
 _POS = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
 _QUANTITY = frozenset(
-    {
-        "part",
-        "some",
-        "all",
-        "most",
-        "much",
-        "half",
-        "portion",
-        "bulk",
-        "rest",
-        "share",
-        "lot",
-        "dozens",
-        "hundreds",
-        "thousands",
-    }
+    "part some all most much half portion bulk rest share lot dozens hundreds thousands "
+    "millions kg kilograms tons tonnes million billion dollars euros worth batch shipment "
+    "consignment load".split()
 )
 
 
