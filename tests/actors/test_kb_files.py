@@ -17,6 +17,7 @@ IGO_SECTORS = {
     "BUS",
     "CVL",
     "MED",
+    "JRN",
     "HRI",
     "AID",
     "SPY",

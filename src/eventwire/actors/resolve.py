@@ -57,7 +57,6 @@ _GENERIC_HEADS = frozenset(
     }
 )
 _NOT_IN_OFFICE = frozenset({"former", "ex", "ex-", "late", "then", "outgoing-designate"})
-_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"})
 _FAMILY_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "SGP"})
 _BACKING_VERBS = frozenset(
     {"lead", "back", "sponsor", "broker", "fund", "support", "ally", "align"}
@@ -264,8 +263,8 @@ class DocActors:
                 start=token.idx,
                 end=token.idx + len(token.text),
             )
-        if token.ent_type_ in _PLACE_ENTS and token.text not in self.registry:
-            place = self.place(token)  # NER often calls a city a person or an organisation
+        if self._maybe_place(token):
+            place = self.place(token)
             if place is not None:
                 return place
         if token.ent_type_ == "PERSON" or (
@@ -335,6 +334,19 @@ class DocActors:
                 if ch.dep_ in {"npadvmod", "compound", "nmod", "nsubj"} and ch.i in self.spans:
                     return self.resolve_all(ch) or self.lookup_text(ch.text, ch)
         return []
+
+    def _maybe_place(self, token: Token) -> bool:
+        """A place name, not a person who shares it ("President Obama" is no Japanese city)."""
+        if token.ent_type_ in {"GPE", "LOC", "FAC"}:
+            return token.text not in self.registry
+        if token.ent_type_ not in {"PERSON", "ORG", "NORP"} or token.text in self.registry:
+            return False
+        # NER often calls a city a person: trust it only for a bare name as an object
+        return (
+            token.dep_ in {"dobj", "pobj"}
+            and not any(c.dep_ in {"compound", "appos", "amod"} for c in token.children)
+            and token.text not in _all_surnames(self.kb)
+        )
 
     def place(self, token: Token) -> Actor | None:
         """A city named as a side ("shelled Kharkiv", "residents of Goma"): its country."""
@@ -636,6 +648,13 @@ def _surnames(kb: KnowledgeBase, date: str | None) -> dict[str, Entry]:
             family = words[0] if entry.roles[0].country in _FAMILY_FIRST else words[-1]
             seen.setdefault(family, []).append(entry)
     return {k: v[0] for k, v in seen.items() if len(v) == 1 and len(k) >= 2 and k[0].isupper()}
+
+
+@functools.cache
+def _all_surnames(kb: KnowledgeBase) -> frozenset[str]:
+    return frozenset(
+        w for e in kb.people.values() for w in e.name.split()[:1] + e.name.split()[-1:]
+    )
 
 
 def _entity(token: Token) -> Span | None:

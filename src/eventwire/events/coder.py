@@ -71,6 +71,12 @@ def _code_sentence(
         ):
             status = "alleged"  # "US officials said North Korea shipped shells": a claim
         location = _event_location(token, sent)
+        if not args.target and location and row.event_type in _LOCATIVE_TYPES:
+            # "lifted the curfew in Montenegro", "reimposed blockades in the West Bank"
+            if location.country not in {a.country for a in args.source}:
+                args.target = [
+                    Actor(text=location.text, name=location.text, country=location.country)
+                ]
         if status == "intended":
             # the promise or threat is itself an event that happened (AGREE/THREATEN), and
             # the act promised is kept apart with status "intended"
@@ -160,6 +166,10 @@ def _event_date(token: Token, sent: Span, published: str | None) -> tuple[Resolv
     return found[0][1], found[0][2]
 
 
+#: Acts done to a place: with no other target, the place's country is the target.
+_LOCATIVE_TYPES = frozenset(
+    {"CONCEDE", "COERCE", "SANCTION", "MOBILIZE", "ASSAULT", "AID", "RETREAT", "ACCUSE"}
+)
 _WHERE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "into", "on"})
 
 
