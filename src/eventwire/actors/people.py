@@ -67,6 +67,18 @@ def _surnames(kb: KnowledgeBase, date: str | None) -> dict[str, Entry]:
 
 
 @functools.cache
+def _surnames_any_time(kb: KnowledgeBase) -> dict[str, list[Entry]]:
+    out: dict[str, list[Entry]] = {}
+    for entry in kb.people.values():
+        words = entry.name.split()
+        if entry.roles:
+            family = words[0] if entry.roles[0].country in _FAMILY_FIRST else words[-1]
+            if len(family) >= 2 and family[0].isupper():
+                out.setdefault(family, []).append(entry)
+    return out
+
+
+@functools.cache
 def _all_surnames(kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(
         w for e in kb.people.values() for w in e.name.split()[:1] + e.name.split()[-1:]
@@ -180,6 +192,13 @@ class PersonResolver:
         if entry is not None:
             country, sector = entry.at(self.date)
             return Actor(text=text, name=entry.name, country=country, sector=sector)
+        # nobody of that name in office on the date: a known person of any time, if every
+        # such person is of one country ("the Bush administration" in 2000), without office
+        everyone = _surnames_any_time(self.kb).get(text, [])
+        countries = {e.roles[0].country for e in everyone if e.roles}
+        if len(countries) == 1:
+            name = everyone[0].name if len(everyone) == 1 else ""
+            return Actor(text=text, name=name, country=countries.pop(), sector="")
         return None
 
     def _sector_of(self, token: Token) -> str:

@@ -173,6 +173,10 @@ def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
 
 def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
     """Actors of a subject; "it"/"they" after "X said" is X ("Nigeria said it will ...")."""
+    if subject.pos_ == "VERB":  # "The Red Cross operating in Iraq said": a participle
+        inner = [ch for ch in subject.children if ch.dep_ in SUBJECT_DEPS]
+        if inner:
+            subject = inner[0]
     found = actors.resolve_all(subject, agent=True)
     if found or subject.lower_ not in {"it", "they", "we"}:
         return found
@@ -187,11 +191,14 @@ def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
     return []
 
 
-def _inherited_subjects(token: Token) -> list[Token]:
-    """Subjects a verb shares with its head: "agreed to withdraw", "met and signed"."""
+def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
+    """Subjects a verb shares with its head: "agreed to withdraw", "met and signed",
+    "youths resorted to throwing stones"."""
     c = cues()
     head = token.head
-    if token.dep_ == "relcl" and head.pos_ in {"NOUN", "PROPN", "PRON"}:
+    if depth > 4 or head is token:
+        return []
+    if token.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"}:
         return [head]
     if token.dep_ == "acomp":  # "Norway is willing to ...": the copula's subject
         return [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]
@@ -203,12 +210,13 @@ def _inherited_subjects(token: Token) -> list[Token]:
             for prep in (ch for ch in head.children if ch.dep_ == "prep" and ch.lower_ == "on"):
                 return [p for p in prep.children if p.dep_ == "pobj"]
         subs = [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]
-        return subs or _inherited_subjects(head)
+        return subs or _inherited_subjects(head, depth + 1)
     if token.dep_ == "pcomp" and head.dep_ == "prep":
         verb = head.head
         if verb.lemma_.lower() in c.allege:  # "accused X of providing": X did it
             return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
-        return [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
+        subs = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
+        return subs or (_inherited_subjects(verb, depth + 1) if verb.pos_ == "VERB" else [])
     return []
 
 
