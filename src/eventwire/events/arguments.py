@@ -98,7 +98,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         for obj in objects:
             args.target.extend(_inner_actors(obj, actors, places=False))
     if not args.target:
-        args.target.extend(_complement_targets(token, actors, row))
+        own = {a.country for a in args.source if a.country}
+        args.target.extend(_complement_targets(token, actors, row, exclude=own))
     if not args.target and row.event_type == "THREATEN":
         args.target.extend(_condition_subjects(token, actors))
     if token.lemma_.lower() in c.receive:
@@ -125,7 +126,11 @@ def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
 
 
 def _complement_targets(
-    token: Token, actors: DocActors, row: Trigger, depth: int = 0
+    token: Token,
+    actors: DocActors,
+    row: Trigger,
+    depth: int = 0,
+    exclude: frozenset[str] | set[str] = frozenset(),
 ) -> list[Actor]:
     """Targets inside a complement clause.
 
@@ -138,10 +143,18 @@ def _complement_targets(
             for sub in ch.children:
                 if sub.dep_ in SUBJECT_DEPS | {"nsubjpass"}:
                     # "said Putin's visit showed ...": the visit is Putin's
-                    out.extend(
-                        actors.resolve_all(sub, agent=True)
-                        or _inner_actors(sub, actors, places=False)
+                    found = actors.resolve_all(sub, agent=True) or _inner_actors(
+                        sub, actors, places=False
                     )
+                    out.extend(a for a in found if a.country not in exclude)
+            if not out and exclude:
+                # "warned that Israel would strike Hezbollah": the one struck, not the striker
+                for sub in ch.children:
+                    if sub.dep_ in {"dobj", "dative", "obj"}:
+                        out.extend(actors.resolve_all(sub) or _prep_targets(sub, actors, row))
+                    elif sub.dep_ == "prep":
+                        out.extend(_prep_objects(sub, actors, row))
+                out = [a for a in out if a.country not in exclude]
         elif ch.dep_ in {"xcomp", "advcl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
                 if sub.dep_ in {"dobj", "dative", "obj"}:

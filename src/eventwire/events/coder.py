@@ -46,10 +46,12 @@ def _answer_the_accuser(events: list[Event]) -> None:
     """A denial or rejection with no placed target answers the last earlier event aimed at
     the one who denies ("India accused Pakistan of X. Islamabad denied any involvement")."""
     for i, ev in enumerate(events):
-        if ev.event_type not in _RESPONSE_TYPES or any(a.country for a in ev.target):
+        if ev.event_type not in _RESPONSE_TYPES | {"THREATEN"} or any(a.country for a in ev.target):
             continue
-        if not ev.evidence.trigger.lower().startswith(_RESPONSE_WORDS):
-            continue
+        if ev.event_type != "THREATEN" and not ev.evidence.trigger.lower().startswith(
+            _RESPONSE_WORDS
+        ):
+            continue  # a threat with no one named answers whoever acted against its maker
         mine = {a.country for a in ev.source if a.country}
         if not mine:
             continue

@@ -96,6 +96,10 @@ def _object_words(token: Token) -> set[str]:
     return words
 
 
+def _names_a_time(prep: Token) -> bool:
+    return any(c.dep_ == "pobj" and c.ent_type_ in {"DATE", "TIME"} for c in prep.children)
+
+
 def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
     if "*" in values:  # "xcomp=*": any such child will do
         if key == "obj":
@@ -108,9 +112,10 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
         return bool(_object_words(token) & values)
     if key == "not_obj":
         return not any(o.lemma_.lower() in values for o in _objects(token))
-    if key == "prep":
+    if key == "prep":  # "called on Friday" is no "call on": a date is not what is called on
         return any(
-            c.dep_ in {"prep", "agent", "dative"} and c.lower_ in values for c in token.children
+            c.dep_ in {"prep", "agent", "dative"} and c.lower_ in values and not _names_a_time(c)
+            for c in token.children
         )
     if key == "obj_ent":  # "received President Milei": the object is a named person or state
         return any(o.ent_type_.lower() in values for o in _objects(token))
