@@ -228,6 +228,8 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
         verb = head.head
         if verb.lemma_.lower() in c.allege:  # "accused X of providing": X did it
             return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
+        if verb.pos_ == "NOUN" and verb.dep_ in {"dobj", "obj"}:
+            verb = verb.head  # "began the process of reimposing": who began
         subs = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
         return subs or (_inherited_subjects(verb, depth + 1) if verb.pos_ == "VERB" else [])
     return []

@@ -87,6 +87,7 @@ def _code_sentence(
             else noun_args(token, actors, row)
         )
         drop_self(args)
+        row = _aid_by_purpose(token, row, args)
         status, attribution = event_status(token, actors)
         make_joint(token, row, args, status)
         if not args.source and not args.target:
@@ -141,6 +142,19 @@ def _code_sentence(
 _MUST = Trigger("must", "VERB", (), "REQUEST", "", "", "100", "X said Y must/should ...")
 
 
+_RETALIATION = Trigger(
+    "respond", "VERB", (), "THREATEN", "", "", "130", "X would respond / vowed to retaliate"
+)
+
+
+def _own_intent(token: Token) -> bool:
+    """ "would respond", "will retaliate", "vowed to retaliate", "threatened to hit back"."""
+    c = cues()
+    if any(ch.dep_ == "aux" and ch.lower_ in c.intent_aux for ch in token.children):
+        return True
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in c.intent
+
+
 _CRITICISM = Trigger(
     "say",
     "VERB",
@@ -153,14 +167,43 @@ _CRITICISM = Trigger(
 )
 
 
+def _aid_by_purpose(token: Token, row: Trigger, args: Args) -> Trigger:
+    """ "sent 1,500 soldiers to Russia to support its war": troops sent to help another
+    state are military aid (CAMEO 072), not a deployment of one's own."""
+    if row.event_type != "MOBILIZE":
+        return row
+    own = {a.country for a in args.source}
+    if not any(a.country and a.country not in own for a in args.target):
+        return row
+    purpose = {ch.lemma_.lower() for ch in token.children if ch.dep_ in {"xcomp", "advcl"}}
+    if purpose & cues().purpose_aid:
+        return Trigger(
+            row.lemma,
+            row.pos,
+            row.requires,
+            "AID",
+            "",
+            "military",
+            "072",
+            "troops sent to support another state",
+        )
+    return row
+
+
 def _statement_event(token: Token) -> Trigger | None:
     """A statement that is itself an event: "X said China must drop barriers" (a demand on
     China), "X said the visit showed Russia's desperation", "X called the move illegal"
     (criticism). A plain statement is not an event."""
     c = cues()
-    if token.pos_ != "VERB" or token.lemma_.lower() not in c.speech | c.demand_speech:
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB" and lemma in c.threat_verbs and _own_intent(token):
+        return _RETALIATION  # "Tehran would respond", "vowed to retaliate"
+    if token.pos_ != "VERB" or lemma not in c.speech | c.demand_speech:
         return None
     clauses = [ch for ch in token.children if ch.dep_ in {"ccomp", "oprd", "xcomp", "acomp"}]
+    if lemma in c.naming_verbs:
+        # "called the ruling a witch hunt", "described the downing as a hostile act"
+        clauses += [ch for ch in token.children if ch.dep_ in {"dobj", "prep", "attr"}]
     for clause in clauses:
         if clause.dep_ == "ccomp" and any(
             a.dep_ == "aux" and a.lower_ in c.must_aux for a in clause.children

@@ -35,6 +35,9 @@ class Cues:
     must_aux: frozenset[str]
     demand_speech: frozenset[str]
     disapproval: frozenset[str]
+    threat_verbs: frozenset[str]
+    naming_verbs: frozenset[str]
+    purpose_aid: frozenset[str]
 
 
 @functools.cache
