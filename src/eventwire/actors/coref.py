@@ -38,6 +38,11 @@ BODY_NOUNS = frozenset("bloc alliance organisation organization union body counc
 #: "the group", "the militia": the last armed group named.
 GROUP_NOUNS = frozenset("group movement militia faction insurgency".split())
 INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
+#: Verbs whose object is an actor even when it is "it": "urged it to halt", "threatened it".
+ACTOR_OBJECT_VERBS = frozenset(
+    "urge ask press call threaten warn accuse blame attack sanction punish invite pressure "
+    "force persuade encourage condemn criticise criticize".split()
+)
 COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
 WINDOW = 2  # sentences before the current one that a reference may reach back to
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -58,8 +63,11 @@ def is_reference(token: Token, actors: DocActors | None = None) -> bool:
     if low in PERSON_PRONOUNS or low == "them":
         return True
     if low in THING_PRONOUNS | PLURAL_PRONOUNS:
-        # "it" as an object is mostly a thing ("denied it"); as a subject or owner, a state
-        return token.dep_ in {"nsubj", "nsubjpass", "poss", "agent"}
+        # "it" as an object is mostly a thing ("denied it"); as a subject or owner, a state;
+        # and as the object of "urged it to", "threatened it with", an actor
+        if token.dep_ in {"nsubj", "nsubjpass", "poss", "agent"}:
+            return True
+        return token.dep_ in {"dobj", "obj"} and token.head.lemma_.lower() in ACTOR_OBJECT_VERBS
     if token.pos_ != "NOUN":
         return False
     kids = {c.lower_ for c in token.children if c.dep_ in {"det", "predet", "nummod"}}
@@ -78,7 +86,11 @@ def _has_own_side(token: Token) -> bool:
         c.dep_ in {"compound", "poss", "nmod"}
         or (c.dep_ == "amod" and c.pos_ == "PROPN")
         or (c.dep_ == "amod" and c.ent_type_ in {"NORP", "GPE"})
-        or (c.dep_ == "prep" and c.lower_ in {"of", "in", "from", "for"})
+        or (
+            c.dep_ == "prep"
+            and c.lower_ in {"of", "in", "from", "for"}
+            and any(p.dep_ == "pobj" for p in c.children)  # not "the military of continuing"
+        )
         or c.dep_ == "appos"
         for c in token.children
     )

@@ -87,7 +87,7 @@ def _object_words(token: Token) -> set[str]:
     words: set[str] = set()
     for o in _objects(token):
         heads = [o]
-        if o.lemma_.lower() in _QUANTITY:
+        if o.lemma_.lower() in _QUANTITY or o.lower_ in _QUANTITY:
             for prep in (c for c in o.children if c.dep_ == "prep" and c.lower_ == "of"):
                 heads.extend(c for c in prep.children if c.dep_ == "pobj")
         for h in heads:
