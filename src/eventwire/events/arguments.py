@@ -110,6 +110,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
 def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
     """The side a noun modifier names: "Russia's", "Indian", "U.N.", "police" (not "military")."""
     if mod.dep_ == "poss":
+        if mod.pos_ == "PRON":
+            return []  # "recalled their ambassadors": the owner is the subject, not a target
         return actors.resolve_all(mod)
     if mod.dep_ not in {"amod", "compound", "nmod"}:
         return []

@@ -29,7 +29,7 @@ def code_doc(
     events: list[Event] = []
     for sent in doc.sents:
         events.extend(_code_sentence(sent, actors, lexicon, doc_id, published))
-    _answer_the_accuser(events)
+    _answer_the_accuser(events, doc)
     return events
 
 
@@ -37,34 +37,61 @@ def code_doc(
 #: report", "dismissed the comments".
 _RESPONSE_TYPES = frozenset({"REJECT", "ACCUSE"})
 _RESPONSE_WORDS = ("deni", "deny", "dismiss", "reject", "refut", "rebuff", "oppos", "call")
+_THREAT_WORDS = ("warn", "threat", "vow", "respond", "retaliat", "react", "aveng", "punish")
 _CHARGING_TYPES = frozenset(
     {"ACCUSE", "THREATEN", "REQUEST", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT"}
 )
 
 
-def _answer_the_accuser(events: list[Event]) -> None:
+def _answer_the_accuser(events: list[Event], doc: Doc) -> None:
     """A denial or rejection with no placed target answers the last earlier event aimed at
     the one who denies ("India accused Pakistan of X. Islamabad denied any involvement")."""
     for i, ev in enumerate(events):
         if ev.event_type not in _RESPONSE_TYPES | {"THREATEN"} or any(a.country for a in ev.target):
             continue
-        if ev.event_type != "THREATEN" and not ev.evidence.trigger.lower().startswith(
-            _RESPONSE_WORDS
-        ):
+        word = ev.evidence.trigger.lower()
+        if not word.startswith(_THREAT_WORDS if ev.event_type == "THREATEN" else _RESPONSE_WORDS):
             continue  # a threat with no one named answers whoever acted against its maker
         mine = {a.country for a in ev.source if a.country}
         if not mine:
             continue
-        for earlier in reversed(events[:i]):
-            if earlier.evidence.start >= ev.evidence.start:
-                continue  # the same sentence: not an earlier charge
-            if earlier.event_type in _CHARGING_TYPES and mine & {a.country for a in earlier.target}:
-                accusers = [a for a in earlier.source if a.country and a.country not in mine]
-                if accusers:
-                    ev.target = [replace(a, start=-1, end=-1) for a in accusers]
-                    ev.confidence = max(0.05, ev.confidence - 0.15)  # inferred across sentences
-                    ev.id = ev.make_id()
-                break
+        earlier = [e for e in events[:i] if e.evidence.start < ev.evidence.start]
+        maker = _charge_against(earlier, mine) or _maker_of_what_is_answered(ev, earlier, doc, mine)
+        if maker:
+            ev.target = [replace(a, start=-1, end=-1) for a in maker]
+            ev.confidence = max(0.05, ev.confidence - 0.15)  # inferred across sentences
+            ev.id = ev.make_id()
+
+
+def _charge_against(earlier: list[Event], mine: set[str]) -> list[Actor]:
+    """The sources of the last earlier event aimed at ``mine``."""
+    for e in reversed(earlier):
+        if e.event_type in _CHARGING_TYPES and mine & {a.country for a in e.target}:
+            return [a for a in e.source if a.country and a.country not in mine]
+    return []
+
+
+def _maker_of_what_is_answered(
+    ev: Event, earlier: list[Event], doc: Doc, mine: set[str]
+) -> list[Actor]:
+    """ "opposed the European decision", "rejected the comments": whoever made the last
+    decision, claim or comments reported before, when the answer names it so."""
+    span = doc.char_span(ev.evidence.trigger_start, ev.evidence.trigger_end)
+    if span is None:
+        return []
+    objects = {ch.lemma_.lower() for ch in span.root.children if ch.dep_ in {"dobj", "obj"}}
+    c = cues()
+    if objects & c.claim_nouns:
+        wanted = {"ACCUSE", "THREATEN", "REQUEST"}  # a claim, report or comments
+    elif objects & c.act_nouns:
+        wanted = {"SANCTION", "COERCE", "MOBILIZE", "ASSAULT", "RETREAT", "AGREE", "REJECT"}
+    else:
+        return []
+    for e in reversed(earlier):
+        makers = [a for a in e.source if a.country and a.country not in mine]
+        if makers and e.event_type in wanted:
+            return makers
+    return []
 
 
 def _code_sentence(
@@ -155,6 +182,7 @@ def _own_intent(token: Token) -> bool:
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in c.intent
 
 
+_DISMISSAL = Trigger("call", "VERB", (), "REJECT", "", "", "120", "X called the claim baseless")
 _CRITICISM = Trigger(
     "say",
     "VERB",
@@ -211,7 +239,9 @@ def _statement_event(token: Token) -> Trigger | None:
             return _MUST
     for clause in clauses:
         if any(t.lemma_.lower() in c.disapproval for t in clause.subtree):
-            return _CRITICISM
+            objects = {ch.lemma_.lower() for ch in token.children if ch.dep_ in {"dobj", "obj"}}
+            # "called the claim groundless rumours" rejects the claim; otherwise a criticism
+            return _DISMISSAL if objects & c.claim_nouns else _CRITICISM
     return None
 
 
