@@ -81,7 +81,9 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     grievance: list[Actor] = []
     for ch in token.children:
         if ch.dep_ in {"dobj", "dative", "obj"}:
-            found = actors.resolve_all(ch)
+            # "recalled their ambassadors", "pulled its troops": the subject's own, no target
+            owned = any(g.dep_ == "poss" and g.pos_ == "PRON" for g in ch.children)
+            found = [] if owned else actors.resolve_all(ch)
             args.target.extend(found)
             if not found:
                 objects.append(ch)

@@ -84,12 +84,12 @@ def _maker_of_what_is_answered(
     if objects & c.claim_nouns:
         wanted = {"ACCUSE", "THREATEN", "REQUEST"}  # a claim, report or comments
     elif objects & c.act_nouns:
-        wanted = {"SANCTION", "COERCE", "MOBILIZE", "ASSAULT", "RETREAT", "AGREE", "REJECT"}
+        wanted = {"SANCTION", "COERCE", "MOBILIZE", "ASSAULT", "RETREAT"}
     else:
         return []
     for e in reversed(earlier):
         makers = [a for a in e.source if a.country and a.country not in mine]
-        if makers and e.event_type in wanted:
+        if makers and e.event_type in wanted and e.status in {"asserted", "alleged"}:
             return makers
     return []
 
