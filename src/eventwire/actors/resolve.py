@@ -36,6 +36,9 @@ _BACKING_VERBS = frozenset(
 )
 _PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
+_NOT_ACTOR_ENTS = frozenset(
+    {"EVENT", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "LAW", "WORK_OF_ART", "LANGUAGE"}
+)
 _COLLECTIVE = frozenset(
     {
         "group",
@@ -196,6 +199,8 @@ class DocActors(PersonResolver):
         if is_reference(token, self):
             found = reference(self, token)
             return found[0] if found else None
+        if token.ent_type_ in _NOT_ACTOR_ENTS:
+            return None  # "World War II", "Tuesday", "11,000 containers"
         if token.i in self.spans:
             kb = self.spans[token.i]
             if kb.entry.kind == "person":

@@ -303,6 +303,19 @@ def _event_location(token: Token, sent: Span) -> Location | None:
     return best[1] if best is not None else None
 
 
+def _past_war(token: Token, sent: Span) -> Span | None:
+    """A named past war the trigger's clause is set in ("during World War Two")."""
+    for ent in sent.ents:
+        if (
+            ent.label_ == "EVENT"
+            and "war" in ent.text.lower()
+            and not ent.text.lower().startswith(("cold war-style", "the war in"))
+        ):
+            if _tree_distance(ent.root, token) <= 4:
+                return ent
+    return None
+
+
 def _tree_distance(a: Token, b: Token) -> int:
     """Edges between two tokens through their lowest common ancestor."""
     up_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
@@ -377,6 +390,10 @@ def _build(
 ) -> Event:
     resolved, date_text = _event_date(token, sent, published)
     date, precision = (resolved.date, resolved.precision) if resolved else (published, "")
+    past_war = None if resolved else _past_war(token, sent)
+    if past_war is not None and status in {"asserted", "alleged"}:
+        # "Soviet forces fighting Japanese forces at the end of World War II": not this year's
+        status, date, date_text, precision = "historical", None, past_war.text, ""
     if (
         resolved
         and published
