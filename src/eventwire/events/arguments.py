@@ -189,7 +189,10 @@ def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
 
 
 def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
-    """Actors of a subject; "it"/"they" after "X said" is X ("Nigeria said it will ...")."""
+    """Actors of a subject; "it"/"they" after "X said" is X ("Nigeria said it will ...");
+    "who" in "troops who fought" is the troops."""
+    if subject.lower_ in {"who", "which", "that"} and subject.head.dep_ == "relcl":
+        subject = subject.head.head
     if subject.pos_ == "VERB":  # "The Red Cross operating in Iraq said": a participle
         inner = [ch for ch in subject.children if ch.dep_ in SUBJECT_DEPS]
         if inner:

@@ -311,8 +311,11 @@ def _past_war(token: Token, sent: Span) -> Span | None:
             and "war" in ent.text.lower()
             and not ent.text.lower().startswith(("cold war-style", "the war in"))
         ):
-            if _tree_distance(ent.root, token) <= 4:
-                return ent
+            clause = next(
+                (a for a in ent.root.ancestors if a == token or a.pos_ in {"VERB", "AUX"}), None
+            )
+            if clause == token:
+                return ent  # the war phrase belongs to this event's own clause
     return None
 
 
