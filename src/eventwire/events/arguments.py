@@ -31,6 +31,7 @@ class Args:
     target: list[Actor] = field(default_factory=list)
     source_tokens: list[Token] = field(default_factory=list)
     joint: bool = False
+    indirect: bool = False  # a side found by a weaker rule (owner, clause, condition, place)
 
 
 def make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
@@ -99,11 +100,14 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         # "rejected an Indian proposal", "condemned Israel's raids": the owner is the target
         for obj in objects:
             args.target.extend(_inner_actors(obj, actors, places=False))
+        args.indirect = bool(args.target)
     if not args.target:
         own = {a.country for a in args.source if a.country}
         args.target.extend(_complement_targets(token, actors, row, exclude=own))
+        args.indirect = bool(args.target)
     if not args.target and row.event_type == "THREATEN":
         args.target.extend(_condition_subjects(token, actors))
+        args.indirect = bool(args.target)
     if token.lemma_.lower() in c.receive:
         args.source, args.target = args.target, args.source
     return args

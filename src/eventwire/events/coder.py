@@ -138,6 +138,7 @@ def _code_sentence(
         if not args.target and location and row.event_type in _LOCATIVE_TYPES:
             # "lifted the curfew in Montenegro", "reimposed blockades in the West Bank"
             if location.country not in {a.country for a in args.source}:
+                args.indirect = True
                 args.target = [
                     Actor(text=location.text, name=location.text, country=location.country)
                 ]
@@ -466,4 +467,13 @@ def _confidence(token: Token, row: Trigger, args: Args, status: str) -> float:
         score -= 0.05
     if any(a.text.lower() in {"he", "she", "him", "his", "her"} for a in args.source + args.target):
         score -= 0.1
+    if args.indirect:
+        score -= 0.1  # the target came from an owner, a clause, a condition or a place
+    if row.lemma in _STATEMENT_LEMMAS or row.note.startswith("intention"):
+        score -= 0.1  # a statement read as an event, or a promise read from "will"
+    if not any(a.sector for a in args.source) and not args.joint:
+        score -= 0.05  # a bare nationality ("Swiss doctors") or a state with no office named
     return max(0.05, min(0.99, score))
+
+
+_STATEMENT_LEMMAS = frozenset({"must", "say", "call", "respond"})
