@@ -196,6 +196,7 @@ class Article:
     content_hash: str = ""
     story_id: str = ""
     doc: Any = None  # spaCy Doc, set by the nlp stage, never stored
+    minhash: bytes | None = None  # story signature (dedup), stored apart from the text
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 

@@ -98,13 +98,15 @@ class Pipeline:
         settings: Settings | None = None,
         known_hashes: dict[str, str] | None = None,
         dedup: bool = True,
+        signatures: Iterable[tuple[str, str, bytes]] = (),
     ) -> Pipeline:
-        """clean -> dedup -> nlp -> code; ``known_hashes`` are stories already stored."""
+        """clean -> dedup -> nlp -> code; ``known_hashes`` and ``signatures`` describe the
+        stories already stored (exact copies and reworded copies of them are not recoded)."""
         settings = settings or Settings()
         kb = with_user_actors(load_user_actors(settings.actors)) if settings.actors else shipped()
         stages: list[Stage] = [Clean()]
         if dedup:
-            stages.append(Dedup(known_hashes))
+            stages.append(Dedup(known_hashes, signatures))
         stages += [Parse(settings.workers, settings.batch_size), Code(kb)]
         return cls(stages)
 

@@ -32,7 +32,7 @@ class Summary:
             f"articles read:      {self.read}",
             f"articles stored:    {self.stored}",
             f"already stored:     {self.unchanged}",
-            f"exact duplicates:   {self.duplicates}",
+            f"duplicates:         {self.duplicates} (exact or reworded copies, not coded again)",
             f"rejected inputs:    {len(self.rejected)}",
             f"events coded:       {self.events}",
         ]
@@ -51,7 +51,7 @@ def ingest(
     summary = Summary()
     with Store(settings.db) as store:
         known = store.known_hashes()
-        pipeline = Pipeline.default(settings, known_hashes=known)
+        pipeline = Pipeline.default(settings, known_hashes=known, signatures=store.signatures())
         items = read_paths(paths, settings.date, settings.max_bytes, input_format)
         fresh = _articles(items, store, summary)
         batch: list[Article] = []

@@ -190,6 +190,10 @@ class Store:
         coder no longer finds disappear.
         """
         article_rows, event_rows = self._prepare(batch)
+        latest = {a.id: a for a in batch}
+        signature_rows = [
+            (a.id, a.story_id or a.id, a.minhash) for a in latest.values() if a.minhash
+        ]
         what = f"save article {batch[0].id}"
         if len(batch) > 1:
             what = f"save articles {batch[0].id} .. {batch[-1].id}"
@@ -197,6 +201,8 @@ class Store:
             q.upsert_articles(con, article_rows, _now())
             q.delete_events(con, [row[0] for row in article_rows])
             q.insert_events(con, event_rows)
+            if signature_rows:
+                q.upsert_signatures(con, signature_rows)
         return len(batch)
 
     def save(self, article: Article) -> None:
@@ -244,6 +250,11 @@ class Store:
     def has_article(self, id: str) -> bool:
         with self._read("look up article") as con:
             return con.execute("SELECT 1 FROM articles WHERE id = ?", [id]).fetchone() is not None
+
+    def signatures(self) -> list[tuple[str, str, bytes]]:
+        """(article id, story id, MinHash bytes) of stored stories, for near-duplicates."""
+        with self._read("read story signatures") as con:
+            return q.select_signatures(con)
 
     def known_hashes(self) -> dict[str, str]:
         """content_hash -> article id, so the caller can spot exact duplicates."""

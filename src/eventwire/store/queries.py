@@ -229,6 +229,27 @@ def select_article(con: Any, article_id: str) -> Article | None:
     return Article(**r)
 
 
+def upsert_signatures(con: Any, rows: list[tuple[str, str, bytes]]) -> None:
+    for i in range(0, len(rows), _UPSERT_CHUNK):
+        chunk = rows[i : i + _UPSERT_CHUNK]
+        con.execute(
+            "INSERT INTO signatures VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(chunk))
+            + " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, "
+            "minhash = excluded.minhash",
+            [v for row in chunk for v in row],
+        )
+
+
+def select_signatures(con: Any) -> list[tuple[str, str, bytes]]:
+    return [
+        tuple(r)
+        for r in con.execute(
+            "SELECT article_id, story_id, minhash FROM signatures ORDER BY article_id"
+        ).fetchall()
+    ]
+
+
 def select_known_hashes(con: Any) -> dict[str, str]:
     """content_hash -> the id to point duplicates at: the first non-duplicate stored."""
     rows = con.execute(

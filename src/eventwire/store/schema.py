@@ -11,7 +11,7 @@ from typing import Any
 from eventwire.errors import StoreError
 
 #: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Article columns in insert order (``ingested_at`` is filled by the database).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -141,7 +141,19 @@ _DDL_V1: tuple[str, ...] = (
 
 #: ``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``.
 #: Version 1 is the initial schema (from an empty file).
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _DDL_V1}
+_DDL_V2: tuple[str, ...] = (
+    # MinHash signatures of stored stories, so that a reworded copy read in a later run
+    # still joins its original's story without re-reading every stored text.
+    """
+    CREATE TABLE IF NOT EXISTS signatures (
+        article_id VARCHAR PRIMARY KEY,
+        story_id VARCHAR,
+        minhash BLOB
+    )
+    """,
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _DDL_V1, 2: _DDL_V2}
 
 
 def read_version(con: Any) -> int | None:
