@@ -2,26 +2,46 @@
 
 Every input that cannot be used becomes an ``InputError`` naming it and the
 reason, so that the caller can report and quarantine it while the rest goes on.
+
+Formats, chosen by file ending (or ``input_format``): plain text, JSON Lines,
+JSON (incl. news-please and trafilatura dumps), CSV/TSV, HTML, RSS/Atom feeds,
+WARC/ARC web archives, and any of these gzipped. Each lives in its own module;
+this one finds the files, applies the checks every input shares (empty, too
+big, binary, encoding) and hands the bytes to the right reader.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
+import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import InputError
-from ..models import Article
+from .base import FIELDS, Item, Options, too_big
+from .compressed import gunzip
+from .decode import decode_bytes, html_charset, is_binary
+from .detect import FORMATS, SUFFIX_FORMATS, check_format, format_of, unsupported
+from .feeds import read_feed
+from .html import read_html
+from .records import read_json, read_jsonl
+from .tabular import read_table
+from .text import read_text
+from .warc import read_warc
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+__all__ = [
+    "FIELDS",
+    "FORMATS",
+    "SUFFIX_FORMATS",
+    "Item",
+    "read_file",
+    "read_paths",
+    "read_stream",
+    "walk",
+]
 
-Item = Article | InputError
+STDIN = "<stdin>"
 
 
 def read_paths(
@@ -29,19 +49,30 @@ def read_paths(
     date: str | None = None,
     max_bytes: int = 20_000_000,
     input_format: str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    glob: str | None = None,
 ) -> Iterator[Item]:
-    """Articles from files, directories (recursive) and ``-`` (stdin)."""
+    """Articles from files, directories (recursive) and ``-`` (stdin).
+
+    ``date`` is used only for inputs that carry no date of their own (metadata
+    or a dateline). ``columns`` maps article fields to your column/key names
+    in CSV, JSON and JSONL (``{"text": "body", "id": "article_id"}``).
+    ``glob`` keeps only matching files when walking directories
+    (``"*.jsonl"``, ``"2024/*.html"``); files named explicitly are always read.
+    """
+    check_format(input_format)
+    opts = Options(date=date, max_bytes=max_bytes, columns=dict(columns or {}))
     for raw in paths:
         if raw == "-":
-            yield from read_stream(sys.stdin, "<stdin>", date, input_format or "text")
+            yield from _read_stdin(opts, input_format or "text")
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            for f in files:
-                yield from read_file(f, date, max_bytes, input_format, root=path)
+            for f in walk(path, glob):
+                yield from _read_path(f, opts, input_format, root=path)
         elif path.exists():
-            yield from read_file(path, date, max_bytes, input_format)
+            yield from _read_path(path, opts, input_format)
         else:
             yield InputError(raw, "no such file or directory")
 
@@ -52,94 +83,120 @@ def read_file(
     max_bytes: int = 20_000_000,
     input_format: str | None = None,
     root: Path | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+) -> Iterator[Item]:
+    """Articles from one file; ``root`` is the directory its id is relative to."""
+    check_format(input_format)
+    opts = Options(date=date, max_bytes=max_bytes, columns=dict(columns or {}))
+    yield from _read_path(path, opts, input_format, root)
+
+
+def read_stream(
+    stream: TextIO,
+    origin: str,
+    date: str | None,
+    input_format: str,
+    *,
+    columns: Mapping[str, str] | None = None,
+) -> Iterator[Item]:
+    """Articles from an already-open text stream (as stdin is read)."""
+    check_format(input_format)
+    opts = Options(date=date, columns=dict(columns or {}))
+    data = stream.read().encode("utf-8")
+    yield from _read_data(data, input_format, origin, "stdin", opts, empty="empty input")
+
+
+def walk(directory: Path, glob: str | None = None) -> list[Path]:
+    """Files under ``directory``, sorted, without hidden files or hidden folders (``.git``).
+
+    ``glob`` is matched against the path relative to ``directory`` from the
+    right, so ``*.jsonl`` matches at any depth and ``2024/*.html`` in any ``2024``.
+    """
+    found = []
+    for p in directory.rglob("*"):
+        rel = p.relative_to(directory)
+        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+            continue
+        if glob and not rel.match(glob):
+            continue
+        found.append(p)
+    return sorted(found)
+
+
+def _read_path(
+    path: Path, opts: Options, input_format: str | None, root: Path | None = None
 ) -> Iterator[Item]:
     origin = str(path)
-    fmt = input_format or _format_of(path)
+    name = str(path.relative_to(root)) if root else path.name
+    fmt, gzipped = format_of(path.name)
+    fmt = input_format or fmt
     if fmt is None:
-        yield InputError(
-            origin,
-            f"unsupported file type {path.suffix or '(none)'!r}; "
-            "use .txt or .jsonl, or pass --input-format",
-        )
-        return
-    size = path.stat().st_size
-    if size == 0:
-        yield InputError(origin, "empty file")
-        return
-    if size > max_bytes:
-        yield InputError(origin, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        return
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        yield InputError(origin, "binary file (contains NUL bytes), not text")
+        yield InputError(origin, unsupported(path.name))
         return
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield InputError(origin, f"not UTF-8 text (byte {exc.start}); convert it to UTF-8")
+        size = path.stat().st_size
+        if size == 0:
+            yield InputError(origin, "empty file")
+            return
+        if fmt == "warc":  # streamed; the limit applies to each page (see warc.py)
+            with path.open("rb") as fh:
+                yield from read_warc(fh, origin, opts)
+            return
+        if size > opts.max_bytes:
+            yield InputError(origin, too_big(size, opts.max_bytes))
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(origin, f"cannot read the file ({exc.strerror or exc})")
         return
-    rel = str(path.relative_to(root)) if root else path.name
-    if fmt == "jsonl":
-        yield from _jsonl_lines(text.splitlines(), origin, date)
+    if gzipped:
+        unpacked, reason = gunzip(data, opts.max_bytes)
+        if unpacked is None:
+            yield InputError(origin, reason)
+            return
+        data = unpacked
+    yield from _read_data(data, fmt, origin, name, opts)
+
+
+def _read_stdin(opts: Options, fmt: str) -> Iterator[Item]:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if fmt == "warc" and buffer is not None:
+        yield from read_warc(buffer, STDIN, opts)
+        return
+    data = buffer.read(opts.max_bytes + 1) if buffer else sys.stdin.read().encode("utf-8")
+    if len(data) > opts.max_bytes:
+        yield InputError(STDIN, f"input is over the {opts.max_bytes:,}-byte limit")
+        return
+    yield from _read_data(data, fmt, STDIN, "stdin", opts, empty="empty input")
+
+
+def _read_data(
+    data: bytes, fmt: str, origin: str, name: str, opts: Options, empty: str = "empty file"
+) -> Iterator[Item]:
+    """The checks every input shares, then the reader for ``fmt``."""
+    if not data.strip():
+        yield InputError(origin, empty if not data else "no text")
+        return
+    if is_binary(data):
+        yield InputError(origin, "binary file (contains NUL bytes), not text")
+        return
+    if fmt == "feed":  # feedparser reads the XML encoding declaration itself
+        yield from read_feed(data, origin, opts)
+        return
+    if fmt == "warc":
+        yield from read_warc(io.BytesIO(data), origin, opts)
+        return
+    text, reason = decode_bytes(data, html_charset(data) if fmt == "html" else None)
+    if text is None:
+        yield InputError(origin, reason)
+    elif fmt == "text":
+        yield read_text(text, origin, name, opts)
+    elif fmt == "html":
+        yield read_html(text, origin, name, opts)
+    elif fmt == "jsonl":
+        yield from read_jsonl(text, origin, opts)
+    elif fmt == "json":
+        yield from read_json(text, origin, name, opts)
     else:
-        yield _text_article(text, origin, rel, date)
-
-
-def read_stream(stream: TextIO, origin: str, date: str | None, input_format: str) -> Iterator[Item]:
-    text = stream.read()
-    if input_format == "jsonl":
-        yield from _jsonl_lines(text.splitlines(), origin, date)
-    elif not text.strip():
-        yield InputError(origin, "empty input")
-    else:
-        yield _text_article(text, origin, "stdin", date)
-
-
-def _format_of(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    return None
-
-
-def _text_article(text: str, origin: str, name: str, date: str | None) -> Article | InputError:
-    if not text.strip():
-        return InputError(origin, "no text")
-    return Article(id=name, text=text, date=date, origin=origin)
-
-
-def _jsonl_lines(lines: list[str], origin: str, date: str | None) -> Iterator[Item]:
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(obj, dict):
-            yield InputError(where, 'a JSONL line must be an object with at least "text"')
-            continue
-        text = obj.get("text")
-        if not isinstance(text, str) or not text.strip():
-            yield InputError(where, 'missing or empty "text"')
-            continue
-        art_date = obj.get("date") or date
-        if art_date is not None and (
-            not isinstance(art_date, str) or not _DATE.match(art_date[:10])
-        ):
-            yield InputError(where, f"date {art_date!r} is not YYYY-MM-DD")
-            continue
-        doc_id = str(obj.get("id") or hashlib.sha1(text.encode()).hexdigest()[:12])
-        yield Article(
-            id=doc_id,
-            text=text,
-            title=str(obj.get("title") or ""),
-            date=art_date[:10] if art_date else None,
-            url=str(obj.get("url") or ""),
-            source=str(obj.get("source") or ""),
-            origin=where,
-        )
+        yield from read_table(text, origin, opts, delimiter="\t" if fmt == "tsv" else None)

@@ -90,7 +90,7 @@ def _plausible(snippet: str, when: dt.datetime) -> bool:
     if not _YEAR.search(snippet):
         return False
     numeric = _NUMERIC.search(snippet)
-    if numeric and not _LETTER.search(snippet) and _numeric(numeric.group()) is None:
+    if numeric and _numeric(numeric.group()) is None:
         return False
     return dt.date(1900, 1, 1) <= when.date() <= dt.date.today()
 

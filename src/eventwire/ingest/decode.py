@@ -27,9 +27,12 @@ _BOMS = (
 # like a language (some "coherence"); a dozen bytes never qualify.
 _MAX_CHAOS = 0.1
 _MIN_COHERENCE = 0.2
-# When several encodings read the bytes equally well, the commonest wins.
+# When several encodings read Western text equally well, the commonest wins.
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
-_TIE = 0.01
+_WESTERN = frozenset(
+    "English Dutch French German Spanish Portuguese Italian Swedish Danish Norwegian "
+    "Finnish Indonesian".split()
+)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
@@ -73,20 +76,22 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str | None, 
 
 
 def _guess(data: bytes) -> str | None:
-    """charset-normalizer's best encoding when it is confident, else ``None``."""
+    """charset-normalizer's best encoding when it is confident, else ``None``.
+
+    On short, mostly-ASCII text several single-byte code pages read equally
+    well and the winner is close to arbitrary (cp775 for English); for
+    Western European languages windows-1252, by far the commonest, wins then.
+    """
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None or best.chaos > _MAX_CHAOS or best.coherence < _MIN_COHERENCE:
         return None
-    tied = {
-        m.encoding
-        for m in matches
-        if m.chaos <= best.chaos and m.coherence >= best.coherence - _TIE
-    }
-    tied.update(best.could_be_from_charset)
-    for name in _PREFERRED:
-        if name in tied and _decodes(data, name):
-            return name
+    if best.language in _WESTERN:
+        clean = {m.encoding for m in matches if m.chaos <= best.chaos}
+        clean.update(best.could_be_from_charset)
+        for name in _PREFERRED:
+            if name in clean and _decodes(data, name):
+                return name
     return best.encoding
 
 

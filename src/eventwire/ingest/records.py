@@ -1,0 +1,124 @@
+"""Records with named fields (JSON Lines, JSON, CSV rows) to articles.
+
+Exports from other tools name the same things differently: news-please writes
+``maintext``/``date_publish``/``source_domain``, trafilatura ``text``/
+``sitename``, spreadsheets ``body`` or ``published``. One alias table maps
+them all, and ``columns=`` overrides it when a user's names are unusual.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+
+from ..errors import InputError
+from ..models import Article
+from .base import Item, Options, text_id
+from .dates import choose_date, normalize_date
+
+#: Keys tried in order for each article field (case-insensitive); first non-empty wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "text": ("text", "maintext", "raw_text", "body", "content", "article"),
+    "title": ("title", "headline"),
+    "date": ("date", "date_publish", "published", "pubdate", "publish_date"),
+    "url": ("url", "link"),
+    "source": ("source", "source_domain", "sitename", "outlet", "publisher"),
+}
+
+
+def keys_for(field: str, opts: Options) -> tuple[str, ...]:
+    """The keys to look up for ``field``: the user's column if mapped, else the aliases."""
+    mapped = opts.columns.get(field)
+    return (mapped,) if mapped else ALIASES[field]
+
+
+def to_article(
+    record: Mapping[str, object], where: str, opts: Options, default_id: str | None = None
+) -> Item:
+    """An article from one record, or an ``InputError`` at ``where`` saying what is missing."""
+    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+
+    def raw(field: str) -> object:
+        for key in keys_for(field, opts):
+            value = lowered.get(key.strip().lower())
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return value
+        return None
+
+    def get(field: str) -> str:
+        return _as_str(raw(field)).strip()
+
+    text = raw("text")
+    if not isinstance(text, str) or not text.strip():
+        label = opts.columns.get("text", "text")
+        return InputError(where, f'missing or empty "{label}"')
+    raw_date = raw("date")
+    meta_date = normalize_date(raw_date) if raw_date is not None else None
+    if raw_date is not None and meta_date is None:
+        return InputError(where, f"date {raw_date!r} is not YYYY-MM-DD")
+    return Article(
+        id=get("id") or default_id or text_id(text),
+        text=text,
+        title=get("title"),
+        date=choose_date(meta_date, text, opts.date),
+        url=get("url"),
+        source=get("source"),
+        origin=where,
+    )
+
+
+def read_jsonl(text: str, origin: str, opts: Options) -> Iterator[Item]:
+    """One article per line; a bad line is reported with its number and the rest go on."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield InputError(where, 'a JSONL line must be an object with at least "text"')
+            continue
+        yield to_article(obj, where, opts)
+
+
+def read_json(text: str, origin: str, name: str, opts: Options) -> Iterator[Item]:
+    """A JSON file: one object (one article, id defaults to the file name) or a list of them."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield InputError(
+            origin, f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        )
+        return
+    if isinstance(data, dict):
+        yield to_article(data, origin, opts, default_id=name)
+        return
+    if not isinstance(data, list):
+        yield InputError(origin, 'JSON must be an object with "text" or a list of such objects')
+        return
+    if not data:
+        yield InputError(origin, "the JSON list is empty")
+        return
+    for i, obj in enumerate(data, start=1):
+        where = f"{origin}#{i}"
+        if isinstance(obj, dict):
+            yield to_article(obj, where, opts)
+        else:
+            yield InputError(where, 'a JSON list item must be an object with at least "text"')
+
+
+def _as_str(value: object) -> str:
+    """A field value as text; ``{"name": ...}`` objects (NewsAPI's source) give their name."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict):
+        return _as_str(value.get("name"))
+    return ""
