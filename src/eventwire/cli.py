@@ -16,6 +16,7 @@ from .errors import EventwireError, InputError
 from .models import Event
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+_INPUT_FORMATS = ["text", "jsonl", "json", "csv", "tsv", "html", "feed", "warc"]
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 db_option = click.option(
@@ -66,7 +67,7 @@ def main(verbose: int, quiet: bool) -> None:
 @click.option("--date", type=DATE, help="Publication date (YYYY-MM-DD) for texts that carry none.")
 @click.option(
     "--input-format",
-    type=click.Choice(["text", "jsonl"]),
+    type=click.Choice(_INPUT_FORMATS),
     default=None,
     help="Default: by file ending (.jsonl is JSONL), else text.",
 )
@@ -174,49 +175,57 @@ def format_table(events: Iterable[Event]) -> str:
 
 
 # -- ingest ------------------------------------------------------------------
-@main.command()
-@click.argument("paths", nargs=-1, required=True)
-@db_option
-@click.option("--date", type=DATE, help="Publication date for inputs that carry none.")
-@click.option(
-    "--input-format",
-    type=click.Choice(["text", "jsonl"]),
-    default=None,
-    help="Default: by file ending.",
-)
-@click.option(
-    "--actors",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Your own actors (CSV: name,code,country,sector,start,end).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Processes for spaCy.",
-)
-def ingest(
-    paths: tuple[str, ...],
-    db: str,
-    date: object,
+def _input_options(f):  # shared by ingest and watch
+    f = click.option(
+        "--glob",
+        default=None,
+        help="Only files matching this pattern when reading folders, e.g. '*.html'.",
+    )(f)
+    f = click.option(
+        "--columns",
+        default=None,
+        help="Your column or key names: 'text=body,id=article_id,date=published'.",
+    )(f)
+    f = click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=1,
+        show_default=True,
+        help="Processes for spaCy.",
+    )(f)
+    f = click.option(
+        "--actors",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Your own actors: CSV, YAML or PETRARCH .actors dictionary.",
+    )(f)
+    f = click.option(
+        "--input-format",
+        type=click.Choice(_INPUT_FORMATS),
+        default=None,
+        help="Default: by file ending (and .gz), or by the server's content type.",
+    )(f)
+    f = click.option("--date", type=DATE, help="Publication date for inputs that carry none.")(f)
+    return db_option(f)
+
+
+def _columns(value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
+    if any(len(p) != 2 for p in pairs):
+        _fail("--columns takes field=column pairs, e.g. 'text=body,id=article_id'", EXIT_USAGE)
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def _run_ingest(
+    paths: list[str],
+    settings: Settings,
     input_format: str | None,
-    actors: str | None,
-    workers: int,
-) -> None:
-    """Read articles (text files, JSONL, directories) into the database and code them.
-
-    Inputs that cannot be used are named with their reason on stderr, kept in
-    the quarantine table (`eventwire articles --status rejected`), and the
-    exit code is 1; everything else is still stored.
-
-    \b
-    Example:
-      eventwire ingest src/eventwire/data/sample/articles.jsonl news/ --date 2024-06-19
-    """
+    columns: str | None,
+    glob: str | None,
+):
     from .runners.local import ingest as run_ingest
 
-    settings = Settings.from_env(db=db, date=_iso(date), actors=actors, workers=workers)
     shown = [0]
 
     def progress(n: int) -> None:
@@ -224,14 +233,108 @@ def ingest(
         if sys.stderr.isatty():
             click.echo(f"\rstored {shown[0]} articles", err=True, nl=False)
 
-    summary = run_ingest(list(paths), settings, progress, input_format)
+    summary = run_ingest(paths, settings, progress, input_format, _columns(columns), glob)
     if sys.stderr.isatty() and shown[0]:
         click.echo("", err=True)
     for err in summary.rejected:
         click.echo(f"rejected {err.origin}: {err.reason}", err=True)
     for line in summary.lines():
         click.echo(line, err=True)
+    return summary
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_input_options
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    date: object,
+    input_format: str | None,
+    actors: str | None,
+    workers: int,
+    columns: str | None,
+    glob: str | None,
+) -> None:
+    """Read articles into the database and code them.
+
+    PATHS are files, folders (read recursively), `-` for stdin, or http(s) addresses of
+    pages and feeds (fetched with a timeout and retries; robots.txt is respected). Files
+    may be text, JSON Lines, JSON (news-please/trafilatura dumps), CSV/TSV, HTML,
+    RSS/Atom, WARC/ARC, or any of these gzipped. Inputs that cannot be used are named
+    with their reason on stderr, kept in the quarantine table (`eventwire articles
+    --status rejected`), and the exit code is 1; everything else is still stored.
+    Ingesting the same input again adds nothing; copies of a stored story join it.
+
+    \b
+    Example:
+      eventwire ingest src/eventwire/data/sample/articles.jsonl news/ --date 2024-06-19
+      eventwire ingest export.csv --columns text=body,date=published
+    """
+    settings = Settings.from_env(db=db, date=_iso(date), actors=actors, workers=workers)
+    summary = _run_ingest(list(paths), settings, input_format, columns, glob)
     sys.exit(EXIT_INPUT if summary.rejected else EXIT_OK)
+
+
+def _interval(value: str) -> float:
+    unit = {"s": 1, "m": 60, "h": 3600}.get(value[-1:].lower())
+    try:
+        return float(value[:-1]) * unit if unit else float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an interval like 30s, 15m or 1h") from None
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True)
+@click.option(
+    "--every", default="15m", show_default=True, help="How often to read the feeds: 30s, 15m, 1h."
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Stop after this many rounds (0: until interrupted).",
+)
+@_input_options
+def watch(
+    feeds: tuple[str, ...],
+    every: str,
+    runs: int,
+    db: str,
+    date: object,
+    input_format: str | None,
+    actors: str | None,
+    workers: int,
+    columns: str | None,
+    glob: str | None,
+) -> None:
+    """Read feeds (or pages) again and again, storing and coding what is new.
+
+    Each round fetches every FEED (RSS/Atom address, page address or file) and ingests
+    its entries; entries already stored are skipped. Stop with Ctrl-C.
+
+    \b
+    Example:
+      eventwire watch https://news.example.org/world.rss --every 15m
+    """
+    import time
+
+    pause = _interval(every)
+    settings = Settings.from_env(db=db, date=_iso(date), actors=actors, workers=workers)
+    done = 0
+    failed = False
+    try:
+        while True:
+            summary = _run_ingest(list(feeds), settings, input_format, columns, glob)
+            failed = failed or bool(summary.rejected)
+            done += 1
+            if runs and done >= runs:
+                break
+            time.sleep(pause)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    sys.exit(EXIT_INPUT if failed else EXIT_OK)
 
 
 # -- queries -----------------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import InputError
+from ..fetch import Fetcher, is_url
 from .base import FIELDS, Item, Options, too_big
 from .compressed import gunzip
 from .decode import decode_bytes, html_charset, is_binary
@@ -63,9 +64,14 @@ def read_paths(
     """
     check_format(input_format)
     opts = Options(date=date, max_bytes=max_bytes, columns=dict(columns or {}))
+    fetcher: Fetcher | None = None
     for raw in paths:
         if raw == "-":
             yield from _read_stdin(opts, input_format or "text")
+            continue
+        if is_url(raw):
+            fetcher = fetcher or Fetcher(max_bytes=max_bytes)
+            yield from read_url(raw, fetcher, opts, input_format)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -157,6 +163,37 @@ def _read_path(
             return
         data = unpacked
     yield from _read_data(data, fmt, origin, name, opts)
+
+
+def read_url(
+    url: str, fetcher: Fetcher, opts: Options, input_format: str | None = None
+) -> Iterator[Item]:
+    """A page or a feed fetched over HTTP (robots.txt respected); a feed's entries are
+    articles in their own right, coded from the text the feed carries."""
+    try:
+        page = fetcher.fetch(url)
+    except InputError as err:
+        yield err
+        return
+    fmt = input_format or _web_format(page.content_type, page.body)
+    if fmt == "html":
+        text, reason = decode_bytes(page.body, html_charset(page.body, page.content_type))
+        if text is None:
+            yield InputError(url, reason)
+            return
+        yield read_html(text, url, page.url, opts, url=page.url)
+        return
+    yield from _read_data(page.body, fmt, url, page.url, opts)
+
+
+def _web_format(content_type: str, body: bytes) -> str:
+    ctype = content_type.lower()
+    head = body[:500].lstrip().lower()
+    if any(k in ctype for k in ("rss", "atom", "xml")) or head.startswith((b"<rss", b"<feed")):
+        return "feed" if b"<html" not in head else "html"
+    if "json" in ctype:
+        return "json"
+    return "html"
 
 
 def _read_stdin(opts: Options, fmt: str) -> Iterator[Item]:

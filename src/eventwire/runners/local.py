@@ -46,13 +46,17 @@ def ingest(
     settings: Settings,
     progress: Progress | None = None,
     input_format: str | None = None,
+    columns: dict[str, str] | None = None,
+    glob: str | None = None,
 ) -> Summary:
     """Ingest files/directories into the store named by ``settings.db``."""
     summary = Summary()
     with Store(settings.db) as store:
         known = store.known_hashes()
         pipeline = Pipeline.default(settings, known_hashes=known, signatures=store.signatures())
-        items = read_paths(paths, settings.date, settings.max_bytes, input_format)
+        items = read_paths(
+            paths, settings.date, settings.max_bytes, input_format, columns=columns, glob=glob
+        )
         fresh = _articles(items, store, summary)
         batch: list[Article] = []
         for article in pipeline.pipe(fresh):
