@@ -28,9 +28,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def keys_for(field: str, opts: Options) -> tuple[str, ...]:
-    """The keys to look up for ``field``: the user's column if mapped, else the aliases."""
+    """The keys to look up for ``field``: the user's column first, then the usual names,
+    so that one mapping for a CSV export does not break the JSON files beside it."""
     mapped = opts.columns.get(field)
-    return (mapped,) if mapped else ALIASES[field]
+    return (mapped, *ALIASES[field]) if mapped else ALIASES[field]
 
 
 def to_article(
