@@ -5,14 +5,18 @@ Timing lives here, never in unit tests: figures depend on the machine.
 
 from __future__ import annotations
 
+import html
 import json
 import resource
+import tempfile
 import time
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .clean import clean_text
 from .config import Settings
+from .ingest import read_paths
 from .models import Article
 from .nlp import load as load_nlp
 from .pipeline import Pipeline
@@ -32,6 +36,40 @@ def sample_articles() -> list[Article]:
 
 def _fresh(articles: list[Article], n: int) -> list[Article]:
     return [Article(id=f"{a.id}#{i}", text=a.text, date=a.date) for i in range(n) for a in articles]
+
+
+def _read_and_clean(base: list[Article], repeat: int) -> dict[str, float]:
+    """Articles per second read from disk and cleaned, for JSONL and for HTML pages."""
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        jsonl = folder / "all.jsonl"
+        with jsonl.open("w", encoding="utf-8") as fh:
+            for i in range(repeat):
+                for a in base:
+                    fh.write(
+                        json.dumps({"id": f"{a.id}#{i}", "text": a.text, "date": a.date}) + "\n"
+                    )
+        pages = folder / "pages"
+        pages.mkdir()
+        for i in range(repeat):
+            for a in base:
+                body = "".join(f"<p>{html.escape(p)}</p>" for p in a.text.split("\n\n"))
+                (pages / f"{a.id}-{i}.html").write_text(
+                    f"<html><head><title>{html.escape(a.title)}</title></head><body>"
+                    f"<nav>Home | World</nav><article><h1>{html.escape(a.title)}</h1>{body}"
+                    f"</article><footer>Share this article</footer></body></html>",
+                    encoding="utf-8",
+                )
+        for name, path in (("jsonl", jsonl), ("html", pages)):
+            t0 = time.perf_counter()
+            n = 0
+            for item in read_paths([str(path)]):
+                if isinstance(item, Article):
+                    clean_text(item.text)
+                    n += 1
+            out[f"read_clean_{name}_articles_per_second"] = round(n / (time.perf_counter() - t0), 1)
+    return out
 
 
 def run_bench(repeat: int = 3, workers: int = 1) -> dict[str, Any]:
@@ -54,7 +92,9 @@ def run_bench(repeat: int = 3, workers: int = 1) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     n_events = sum(len(a.events) for a in done)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reading = _read_and_clean(base, repeat)
     return {
+        **reading,
         "articles": len(done),
         "words": words,
         "events": n_events,

@@ -36,7 +36,6 @@ def test_normalize_date(value, expected):
     [
         ("WASHINGTON, June 19, 2024 (Example Wire) - Envoys met on Monday.", "2024-06-19"),
         ("Published 2024-06-19. The treaty was signed by both sides.", "2024-06-19"),
-        ("BERLIN, 19. Juni 2024 - Die Minister trafen sich am Montag.", "2024-06-19"),
         ("In 2019 the treaty was signed on a Monday.", None),  # a year alone is not a date
         ("The envoys met on Monday and again a year later.", None),
         ("By Jane Roe | 06/07/2024 | The talks went on.", None),

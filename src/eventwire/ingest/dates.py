@@ -59,8 +59,8 @@ def normalize_date(value: object) -> str | None:
 def date_from_text(text: str) -> str | None:
     """A full date (with a year) in the first ~300 characters, e.g. a dateline.
 
-    English is tried first because it is fast (about 1 ms); other languages
-    only when a year is there but no English date was found (about 50 ms).
+    English only: the coder reads English news, and trying every other language
+    took about 50 ms a page, which halved the reading speed of HTML.
     """
     head = text[:HEAD_CHARS]
     rest = re.match(r"\S*", text[HEAD_CHARS:])
@@ -69,7 +69,7 @@ def date_from_text(text: str) -> str | None:
         return None
     from dateparser.search import search_dates
 
-    for languages in (["en"], None):
+    for languages in (["en"],):
         try:
             found = search_dates(head, languages=languages, settings=_SETTINGS) or []
         except Exception:  # dateparser fails in odd ways on odd text; no date is the answer
