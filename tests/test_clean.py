@@ -49,3 +49,24 @@ def test_stage_rejects_article_left_empty():
     art = Clean()(Article(id="x", text="Leave a comment\n\nShare this article"))
     assert art.status == "rejected"
     assert "boilerplate" in art.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "agency"),
+    [
+        (
+            "SEOUL, South Korea (Example Wire) — Talks resumed.",
+            "Seoul, South Korea",
+            "Example Wire",
+        ),
+        ("Headline\n\nGENEVA (Test Agency) -- Envoys met.", "Geneva", "Test Agency"),
+        ("NAIROBI, Kenya - Rain fell.", "Nairobi, Kenya", ""),
+        ("Officials met in Paris on Monday.", "", ""),
+    ],
+)
+def test_dateline_becomes_place_and_agency(text, place, agency):
+    from eventwire.clean import dateline
+
+    assert dateline(clean_text(text)) == (place, agency)
+    art = Clean()(Article(id="x", text=text))
+    assert (art.place, art.agency) == (place, agency)

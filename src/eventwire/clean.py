@@ -54,6 +54,25 @@ def clean_text(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+#: "SEOUL, South Korea (AP) —", "NAIROBI, Kenya (Example Wire) -", "GENEVA (Reuters) –".
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w .'’-]{1,40})?)\s*"
+    r"(?:\((?P<agency>[^)\n]{1,40})\))?\s*[—–-]{1,2}\s"
+)
+
+
+def dateline(text: str) -> tuple[str, str]:
+    """The place and agency of a dateline at the start of the story's first paragraph."""
+    for para in text.split("\n\n")[:2]:
+        m = _DATELINE.match(para.strip())
+        if m:
+            place = m.group("place").strip()
+            city, _, rest = place.partition(",")
+            place = city.strip().title() + (f", {rest.strip()}" if rest else "")
+            return place, (m.group("agency") or "").strip()
+    return "", ""
+
+
 class Clean:
     """Stage: ``Article.text`` -> cleaned text; empty results are rejected with a reason."""
 
@@ -65,6 +84,9 @@ class Clean:
         if article.status == "rejected":
             return article
         article.text = clean_text(article.text)
+        article.place, article.agency = dateline(article.text)
+        if article.agency and not article.source:
+            article.source = article.agency
         if not article.text.strip():
             article.status = "rejected"
             article.reason = "no article text left after removing boilerplate"

@@ -197,6 +197,8 @@ class Article:
     story_id: str = ""
     doc: Any = None  # spaCy Doc, set by the nlp stage, never stored
     minhash: bytes | None = None  # story signature (dedup), stored apart from the text
+    place: str = ""  # dateline place ("Seoul, South Korea")
+    agency: str = ""  # dateline news agency ("AP")
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -212,5 +214,7 @@ class Article:
             "reason": self.reason,
             "content_hash": self.content_hash,
             "story_id": self.story_id,
+            "place": self.place,
+            "agency": self.agency,
             "text": self.text,
         }

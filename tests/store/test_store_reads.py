@@ -106,6 +106,8 @@ def test_articles_listing(filled):
         "story_id": "s1",
         "n_events": 1,
         "origin": "sample.jsonl:1",
+        "place": "",
+        "agency": "",
     }
     assert [r["id"] for r in filled.articles(status="coded")] == ["doc-1", "doc-2"]
     assert [r["id"] for r in filled.articles(status="rejected")] == ["broken.html"]

@@ -278,3 +278,27 @@ def test_second_process_opens_after_close(db_path, articles):
         s.save_many(articles)
     result = _open_in_subprocess(db_path, True)
     assert result.returncode == 0 and "opened" in result.stdout
+
+
+def test_an_older_database_is_upgraded_in_place(tmp_path):
+    """A file written by schema version 1 gains the newer tables and columns on open."""
+    import duckdb
+
+    from eventwire.store import Store
+    from eventwire.store.schema import _DDL_V1, SCHEMA_VERSION
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for statement in _DDL_V1:
+        con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.close()
+    with Store(path) as store:
+        assert store.articles() == []
+        assert store.signatures() == []
+    con = duckdb.connect(str(path), read_only=True)
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    columns = {r[0] for r in con.execute("DESCRIBE articles").fetchall()}
+    con.close()
+    assert int(version) == SCHEMA_VERSION
+    assert {"place", "agency"} <= columns

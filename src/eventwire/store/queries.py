@@ -190,13 +190,14 @@ def select_events(con: Any, limit: int | None = None, **filters: Any) -> list[Ev
 
 
 _ARTICLE_LIST = """
-    SELECT id, title, date, date_raw, source, status, reason, story_id, n_events, origin
+    SELECT id, title, date, date_raw, source, status, reason, story_id, n_events, origin,
+           place, agency
     FROM (
         SELECT id, title, date, date_raw, source, status, reason, story_id, n_events,
-               origin, 0 AS part, ingested_at AS seen
+               origin, place, agency, 0 AS part, ingested_at AS seen
         FROM articles
         UNION ALL
-        SELECT origin, '', NULL, NULL, '', 'rejected', reason, '', 0, origin, 1, seen_at
+        SELECT origin, '', NULL, NULL, '', 'rejected', reason, '', 0, origin, '', '', 1, seen_at
         FROM rejected
     )
 """
@@ -209,7 +210,19 @@ def select_articles(con: Any, status: str | None, limit: int | None) -> list[dic
     if wanted and "all" not in wanted:
         where, params = "WHERE status IN (SELECT unnest(?))", [wanted]
     sql = f"{_ARTICLE_LIST} {where} ORDER BY part, seen, id {limit_clause(limit)}"
-    keys = ("id", "title", "date", "source", "status", "reason", "story_id", "n_events", "origin")
+    keys = (
+        "id",
+        "title",
+        "date",
+        "source",
+        "status",
+        "reason",
+        "story_id",
+        "n_events",
+        "origin",
+        "place",
+        "agency",
+    )
     out = []
     for r in con.execute(sql, params).fetchall():
         values = (r[0], r[1], join_date(r[2], r[3]), *r[4:])

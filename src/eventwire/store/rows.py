@@ -78,6 +78,8 @@ def article_row(article: Article, n_events: int) -> tuple[Any, ...]:
         article.story_id,
         article.text,
         n_events,
+        article.place,
+        article.agency,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from eventwire.errors import StoreError
 
 #: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Article columns in insert order (``ingested_at`` is filled by the database).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -28,6 +28,8 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
     "story_id",
     "text",
     "n_events",
+    "place",
+    "agency",
 )
 
 #: Event columns in insert order.
@@ -153,7 +155,13 @@ _DDL_V2: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _DDL_V1, 2: _DDL_V2}
+# The dateline's place and news agency ("SEOUL, South Korea (AP) —").
+_DDL_V3: tuple[str, ...] = (
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS place VARCHAR",
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS agency VARCHAR",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _DDL_V1, 2: _DDL_V2, 3: _DDL_V3}
 
 
 def read_version(con: Any) -> int | None:
