@@ -224,14 +224,18 @@ def _run_ingest(
     columns: str | None,
     glob: str | None,
 ):
+    import time
+
     from .runners.local import ingest as run_ingest
 
     shown = [0]
+    started = time.monotonic()
 
-    def progress(n: int) -> None:
+    def progress(n: int) -> None:  # on a terminal only: logs and pipes stay clean
         shown[0] += n
         if sys.stderr.isatty():
-            click.echo(f"\rstored {shown[0]} articles", err=True, nl=False)
+            rate = shown[0] / max(time.monotonic() - started, 1e-6)
+            click.echo(f"\rstored {shown[0]} articles ({rate:.1f}/s)", err=True, nl=False)
 
     summary = run_ingest(paths, settings, progress, input_format, _columns(columns), glob)
     if sys.stderr.isatty() and shown[0]:

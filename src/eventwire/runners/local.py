@@ -7,6 +7,7 @@ started again ends with the store an uninterrupted run would have made.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from ..store import Store
 class Summary:
     read: int = 0
     stored: int = 0
+    sources: set[str] = field(default_factory=set)  # files and addresses read
     unchanged: int = 0
     duplicates: int = 0
     events: int = 0
@@ -29,6 +31,7 @@ class Summary:
 
     def lines(self) -> list[str]:
         return [
+            f"files read:         {len(self.sources)}",
             f"articles read:      {self.read}",
             f"articles stored:    {self.stored}",
             f"already stored:     {self.unchanged}",
@@ -89,7 +92,16 @@ def _articles(items: Iterable[Item], store: Store, summary: Summary) -> Iterator
         if isinstance(item, InputError):
             store.reject(item.origin, item.reason)
             summary.rejected.append(item)
+            summary.sources.add(_source_of(item.origin))
             continue
         summary.read += 1
+        summary.sources.add(_source_of(item.origin))
         store.clear_rejected(item.origin)
         yield item
+
+
+def _source_of(origin: str) -> str:
+    """The file or address an origin comes from: "news.jsonl:7" -> "news.jsonl"."""
+    if origin.startswith(("http://", "https://")):
+        return origin
+    return re.split(r"[:#@](?=\d+$)", origin)[0]
