@@ -53,12 +53,7 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
             break
         if t.dep_ in {"relcl", "acl"}:
             # "a possible deal in which X would provide Y"
-            if status == "asserted":
-                inherited = _own_status(head)
-                if inherited == "hypothetical" or (
-                    inherited == "intended" and t.dep_ in {"dobj", "xcomp", "pcomp"}
-                ):
-                    status = inherited  # "would tighten the blockade", "may halt mediation"
+            status = _inherit(status, head, t.dep_)
             t = head
             continue
         if head.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"}:
@@ -77,14 +72,21 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 status = "intended"
             elif lemma in c.speech:
                 attribution = attribution or _speaker(head, actors)
-            if status == "asserted":
-                inherited = _own_status(head)
-                if inherited == "hypothetical" or (
-                    inherited == "intended" and t.dep_ in {"dobj", "xcomp", "pcomp"}
-                ):
-                    status = inherited  # "would tighten the blockade", "may halt mediation"
+            status = _inherit(status, head, t.dep_)
         t = head
     return status, attribution
+
+
+def _inherit(status: str, head: Token, dep: str) -> str:
+    """An asserted event under "would tighten", "may halt" takes the head's modality."""
+    if status != "asserted":
+        return status
+    inherited = _own_status(head)
+    if inherited == "hypothetical" or (
+        inherited == "intended" and dep in {"dobj", "xcomp", "pcomp"}
+    ):
+        return inherited
+    return status
 
 
 def _speaker(verb: Token, actors: DocActors) -> Actor | None:
