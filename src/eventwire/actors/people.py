@@ -109,7 +109,6 @@ class PersonResolver:
     date: str | None
     spans: dict[int, KbSpan]
     registry: dict[str, Actor]
-    _persons: list[tuple[int, Actor]]
 
     def _left(self, token: Token) -> Token:  # provided by DocActors
         raise NotImplementedError
@@ -127,7 +126,6 @@ class PersonResolver:
             actor = self._resolve_person(ent.root)
             if not actor.country:
                 continue
-            self._persons.append((ent.root.i, actor))
             for part in ent.text.replace("’s", "").replace("'s", "").split():
                 if len(part) > 2 and part[0].isupper():
                     self.registry.setdefault(part, actor)

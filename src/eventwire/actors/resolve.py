@@ -34,7 +34,6 @@ LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|alli
 _BACKING_VERBS = frozenset(
     {"lead", "back", "sponsor", "broker", "fund", "support", "ally", "align"}
 )
-_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
 _NOT_ACTOR_ENTS = frozenset(
     {"EVENT", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "LAW", "WORK_OF_ART", "LANGUAGE"}
@@ -114,7 +113,6 @@ class DocActors(PersonResolver):
         self.date = date
         self.spans: dict[int, KbSpan] = {}
         self.registry: dict[str, Actor] = {}
-        self._persons: list[tuple[int, Actor]] = []  # (token index, actor) in text order
         self._mentions: list[Mention] | None = None
         self.acronyms: dict[str, Token] = {}  # "RUF" -> head of "Revolutionary United Front"
         self._dateline_end = self._find_dateline()

@@ -29,7 +29,6 @@ JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 class Args:
     source: list[Actor] = field(default_factory=list)
     target: list[Actor] = field(default_factory=list)
-    source_tokens: list[Token] = field(default_factory=list)
     joint: bool = False
     indirect: bool = False  # a side found by a weaker rule (owner, clause, condition, place)
 
@@ -69,7 +68,6 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         passive = False
     for s in subjects:
         args.source.extend(_subject_actors(s, actors))
-        args.source_tokens.append(s)
     if passive:
         for ch in token.children:
             if ch.dep_ == "nsubjpass":
