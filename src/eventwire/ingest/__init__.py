@@ -114,7 +114,8 @@ def read_stream(
 
 
 def walk(directory: Path, glob: str | None = None) -> list[Path]:
-    """Files under ``directory``, sorted, without hidden files or hidden folders (``.git``).
+    """Files under ``directory``, sorted, without hidden files or hidden folders (``.git``)
+    and without eventwire databases.
 
     ``glob`` is matched against the path relative to ``directory`` from the
     right, so ``*.jsonl`` matches at any depth and ``2024/*.html`` in any ``2024``.
@@ -124,6 +125,8 @@ def walk(directory: Path, glob: str | None = None) -> list[Path]:
         rel = p.relative_to(directory)
         if any(part.startswith(".") for part in rel.parts) or not p.is_file():
             continue
+        if p.name.endswith((".duckdb", ".duckdb.wal")):
+            continue  # an eventwire database kept beside the news it was made from
         if glob and not rel.match(glob):
             continue
         found.append(p)
