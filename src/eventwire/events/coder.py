@@ -201,10 +201,27 @@ def _aid_by_purpose(token: Token, row: Trigger, args: Args) -> Trigger:
     state are military aid (CAMEO 072), not a deployment of one's own."""
     if row.event_type != "MOBILIZE":
         return row
+    purpose = {ch.lemma_.lower() for ch in token.children if ch.dep_ in {"xcomp", "advcl"}}
+    if purpose & cues().purpose_inquiry:
+        return Trigger(
+            row.lemma,
+            row.pos,
+            row.requires,
+            "ACCUSE",
+            "investigate",
+            "",
+            "090",
+            "personnel sent to investigate",
+        )
+    if any("peacekeep" in a.text.lower() for a in args.source + args.target) or (
+        "peacekeep" in token.sent.text.lower() and token.lemma_.lower() in {"deployment", "deploy"}
+    ):
+        return Trigger(
+            row.lemma, row.pos, row.requires, "AID", "", "peacekeeping", "074", "peacekeepers sent"
+        )
     own = {a.country for a in args.source}
     if not any(a.country and a.country not in own for a in args.target):
         return row
-    purpose = {ch.lemma_.lower() for ch in token.children if ch.dep_ in {"xcomp", "advcl"}}
     if purpose & cues().purpose_aid:
         return Trigger(
             row.lemma,

@@ -38,6 +38,8 @@ class Cues:
     threat_verbs: frozenset[str]
     naming_verbs: frozenset[str]
     purpose_aid: frozenset[str]
+    purpose_inquiry: frozenset[str]
+    demand_heads: frozenset[str]
     claim_nouns: frozenset[str]
     act_nouns: frozenset[str]
 

@@ -72,6 +72,8 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 status = "intended"
             elif lemma in c.speech:
                 attribution = attribution or _speaker(head, actors)
+            elif lemma in c.demand_heads and t.dep_ == "ccomp" and status == "asserted":
+                status = "hypothetical"  # "demanded that its partners refuse": asked, not done
             status = _inherit(status, head, t.dep_)
         t = head
     return status, attribution
