@@ -75,6 +75,10 @@ class Location:
     country: str = ""
     lat: float | None = None
     lon: float | None = None
+    distance: int = field(default=0, compare=False, repr=False)  # parse edges to the trigger
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "country": self.country, "lat": self.lat, "lon": self.lon}
 
 
 @dataclass(slots=True)
@@ -134,7 +138,7 @@ class Event:
             "attribution": self.attribution.to_dict() if self.attribution else None,
             "source": [a.to_dict() for a in self.source],
             "target": [a.to_dict() for a in self.target],
-            "location": asdict(self.location) if self.location else None,
+            "location": self.location.to_dict() if self.location else None,
             "evidence": asdict(self.evidence),
             "confidence": round(self.confidence, 3),
         }

@@ -135,7 +135,12 @@ def _code_sentence(
         ):
             status = "alleged"  # "US officials said North Korea shipped shells": a claim
         location = _event_location(token, sent)
-        if not args.target and location and row.event_type in _LOCATIVE_TYPES:
+        if (
+            not args.target
+            and location
+            and row.event_type in _LOCATIVE_TYPES
+            and location.distance <= _NEAR_ENOUGH
+        ):
             # "lifted the curfew in Montenegro", "reimposed blockades in the West Bank"
             if location.country not in {a.country for a in args.source}:
                 args.indirect = True
@@ -297,6 +302,7 @@ def _event_date(token: Token, sent: Span, published: str | None) -> tuple[Resolv
 _LOCATIVE_TYPES = frozenset(
     {"CONCEDE", "COERCE", "SANCTION", "MOBILIZE", "ASSAULT", "AID", "RETREAT", "ACCUSE"}
 )
+_NEAR_ENOUGH = 4  # edges in the parse between an act and a place that can be its target
 _WHERE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "into", "on"})
 
 
@@ -307,18 +313,34 @@ def _event_location(token: Token, sent: Span) -> Location | None:
     for ent in sent.ents:
         if ent.label_ not in {"GPE", "LOC", "FAC"}:
             continue
-        prep = ent.root.head
-        if ent.root.dep_ != "pobj" or prep.lower_ not in _WHERE:
+        node = ent.root
+        if node.dep_ in {"compound", "poss"} and node.head.dep_ == "pobj":
+            node = node.head  # "in Montenegro province", "in Syria's Idlib province"
+        prep = node.head
+        if node.dep_ != "pobj" or prep.lower_ not in _WHERE:
             continue
-        place = places.lookup(ent.text)
+        place = places.lookup(ent.text) or _place_without_kind(ent)
         if place is None:
             continue
-        distance = _tree_distance(ent.root, token)
+        distance = _tree_distance(node, token)
         if best is None or distance < best[0]:
             best = (distance, Location(ent.text, place.country, place.lat, place.lon))
+    if best is not None:
+        best[1].distance = best[0]  # how far in the parse: near places are safer targets
     # No sentence place: left empty. The dateline says where the story was filed, which is
     # often not where the event happened.
     return best[1] if best is not None else None
+
+
+def _place_without_kind(ent: Span) -> places.Place | None:
+    """ "Montenegro province", "Idlib governorate": the named place without its kind."""
+    words = ent.text.split()
+    while len(words) > 1 and words[-1].lower() in cues().place_nouns:
+        words.pop()
+        found = places.lookup(" ".join(words))
+        if found is not None:
+            return found
+    return None
 
 
 def _past_war(token: Token, sent: Span) -> Span | None:

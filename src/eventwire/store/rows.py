@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -110,7 +109,7 @@ def event_row(ev: Event) -> tuple[Any, ...]:
         _unique([a.code for a in tgt]),
         _unique([a.name or a.text for a in src]),
         _unique([a.name or a.text for a in tgt]),
-        _dumps(asdict(ev.location)) if ev.location else None,
+        _dumps(ev.location.to_dict()) if ev.location else None,
         evd.text,
         evd.start,
         evd.end,
