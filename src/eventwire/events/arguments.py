@@ -3,6 +3,7 @@ passive agents, prepositional targets, possessors of nominal triggers, complemen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -165,9 +166,13 @@ def _complement_targets(
             for sub in ch.children:
                 if sub.dep_ in {"dobj", "dative", "obj"}:
                     out.extend(
-                        actors.resolve_all(sub)
-                        or _prep_targets(sub, actors, row)
-                        or _inner_actors(sub, actors, places=False)
+                        _placed(
+                            actors.resolve_all(sub),
+                            lambda sub=sub: (
+                                _prep_targets(sub, actors, row)
+                                or _inner_actors(sub, actors, places=False)
+                            ),
+                        )
                     )
                 elif sub.dep_ == "prep":
                     out.extend(_prep_objects(sub, actors, row))
@@ -251,11 +256,20 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     out: list[Actor] = []
     for p in prep.children:
         if p.dep_ == "pobj":
-            out.extend(actors.resolve_all(p) or _inner_actors(p, actors))
+            out.extend(_placed(actors.resolve_all(p), lambda p=p: _inner_actors(p, actors)))
     return out
 
 
 _INNER_PREPS = frozenset({"of", "in", "between", "near", "by"})
+
+
+def _placed(found: list[Actor], fallback: Callable[[], list[Actor]]) -> list[Actor]:
+    """``found`` if any of it has a country; else what ``fallback`` finds with one ("up to
+    4,000 troops to a force in Liberia": not the troops, Liberia); else ``found``."""
+    if any(a.country for a in found):
+        return found
+    other = fallback()
+    return other if any(a.country for a in other) else found
 
 
 def _inner_actors(
