@@ -269,10 +269,15 @@ def _statement_event(token: Token) -> Trigger | None:
 
 
 def _governed_by_trigger(token: Token, fired: dict[int, Trigger]) -> bool:
+    """ "imposed sanctions on X", "called for talks": the noun is part of the verb's event.
+    A noun after "after", "during" or "before" is an event of its own ("thanked Japan after
+    Kishida's visit")."""
     if token.pos_ == "VERB":
         return False
     head = token.head
     if token.dep_ == "pobj" and head.dep_ == "prep":
+        if head.lower_ not in cues().target_preps | {"of", "for"}:
+            return False
         head = head.head
     return head.i in fired and head.i != token.i and token.dep_ in {"dobj", "pobj"}
 
