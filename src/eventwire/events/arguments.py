@@ -260,7 +260,8 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     return out
 
 
-_INNER_PREPS = frozenset({"of", "in", "between", "near", "by"})
+_LOCATIVE_PREPS = frozenset({"in", "near", "inside", "outside", "across", "along"})
+_INNER_PREPS = frozenset({"of", "between", "by"}) | _LOCATIVE_PREPS
 
 
 def _placed(found: list[Actor], fallback: Callable[[], list[Actor]]) -> list[Actor]:
@@ -287,7 +288,7 @@ def _inner_actors(
         return out
     is_place = places and noun.lemma_.lower() in cues().place_nouns
     for ch in noun.children:
-        if ch.dep_ != "prep" or (not is_place and ch.lower_ in {"in", "near"}):
+        if ch.dep_ != "prep" or (not is_place and ch.lower_ in _LOCATIVE_PREPS):
             continue  # "signed a deal in Beijing", "for use in Ukraine": where, not whom
         if ch.lower_ in cues().target_preps | _INNER_PREPS:
             for q in (x for x in ch.children if x.dep_ == "pobj"):
