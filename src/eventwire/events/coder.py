@@ -202,43 +202,40 @@ _CRITICISM = Trigger(
 
 
 def _aid_by_purpose(token: Token, row: Trigger, args: Args) -> Trigger:
-    """ "sent 1,500 soldiers to Russia to support its war": troops sent to help another
-    state are military aid (CAMEO 072), not a deployment of one's own."""
+    """A deployment is something else by its purpose: troops sent "to support" another
+    state are military aid (072), peacekeepers are protection (074), personnel sent "to
+    investigate" make an inquiry (090)."""
     if row.event_type != "MOBILIZE":
         return row
     purpose = {ch.lemma_.lower() for ch in token.children if ch.dep_ in {"xcomp", "advcl"}}
     if purpose & cues().purpose_inquiry:
-        return Trigger(
-            row.lemma,
-            row.pos,
-            row.requires,
-            "ACCUSE",
-            "investigate",
-            "",
-            "090",
-            "personnel sent to investigate",
-        )
+        return _retyped(row, "ACCUSE", "090", "personnel sent to investigate", mode="investigate")
     if any("peacekeep" in a.text.lower() for a in args.source + args.target) or (
         "peacekeep" in token.sent.text.lower() and token.lemma_.lower() in {"deployment", "deploy"}
     ):
-        return Trigger(
-            row.lemma, row.pos, row.requires, "AID", "", "peacekeeping", "074", "peacekeepers sent"
-        )
+        return _retyped(row, "AID", "074", "peacekeepers sent", context="peacekeeping")
     own = {a.country for a in args.source}
-    if not any(a.country and a.country not in own for a in args.target):
-        return row
-    if purpose & cues().purpose_aid:
-        return Trigger(
-            row.lemma,
-            row.pos,
-            row.requires,
-            "AID",
-            "",
-            "military",
-            "072",
-            "troops sent to support another state",
+    if any(a.country and a.country not in own for a in args.target) and (
+        purpose & cues().purpose_aid
+    ):
+        return _retyped(
+            row, "AID", "072", "troops sent to support another state", context="military"
         )
     return row
+
+
+def _retyped(
+    row: Trigger, event_type: str, cameo: str, note: str, mode: str = "", context: str | None = None
+) -> Trigger:
+    """The same trigger coded as another type (what the context shows it to be)."""
+    return replace(
+        row,
+        event_type=event_type,
+        cameo=cameo,
+        note=note,
+        mode=mode,
+        context=row.context if context is None else context,
+    )
 
 
 def _statement_event(token: Token) -> Trigger | None:
@@ -396,16 +393,7 @@ def _as_commitment(token: Token, row: Trigger) -> Trigger:
     conflict; "will withdraw its force unless X acts" is a threat whatever is promised."""
     commitment = _as_intention(row)
     if has_condition(token, "unless") and commitment.event_type != "THREATEN":
-        return Trigger(
-            row.lemma,
-            row.pos,
-            row.requires,
-            "THREATEN",
-            "",
-            row.context,
-            "130",
-            "conditional penalty",
-        )
+        return _retyped(row, "THREATEN", "130", "conditional penalty")
     return commitment
 
 
@@ -413,16 +401,7 @@ def _as_intention(row: Trigger) -> Trigger:
     etype, cameo = INTENT_AS.get(row.event_type, (row.event_type, row.cameo))
     if etype == row.event_type:
         return row
-    return Trigger(
-        row.lemma,
-        row.pos,
-        row.requires,
-        etype,
-        "",
-        row.context,
-        cameo,
-        f"intention to {row.event_type}",
-    )
+    return _retyped(row, etype, cameo, f"intention to {row.event_type}")
 
 
 def _build(
