@@ -76,3 +76,20 @@ def test_the_own_object_is_no_target():
     )
     recall = by_type(events, "SANCTION")
     assert recall and countries(recall[0].target) == ["DZA"]
+
+
+def test_would_not_is_a_refusal_that_was_made():
+    events = eventwire.code(
+        "Seoul said it would not release the detained fishermen to North Korea.", date="2024-07-10"
+    )
+    assert [e.status for e in by_type(events, "REJECT")] == ["asserted"]
+    assert all(e.status == "negated" for e in events if e.event_type != "REJECT")
+
+
+def test_what_is_demanded_has_not_happened():
+    events = eventwire.code(
+        "The agency repeated its demand that Israel ease restrictions on Palestinian workers.",
+        date="2024-07-10",
+    )
+    assert by_type(events, "REQUEST") and countries(by_type(events, "REQUEST")[0].target) == ["ISR"]
+    assert all(e.status == "hypothetical" for e in events if e.event_type == "CONCEDE")

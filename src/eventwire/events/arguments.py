@@ -112,11 +112,15 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     return args
 
 
-def _modifier_actors(mod: Token, actors: DocActors) -> list[Actor]:
-    """The side a noun modifier names: "Russia's", "Indian", "U.N.", "police" (not "military")."""
+def _modifier_actors(mod: Token, actors: DocActors, pronouns: bool = False) -> list[Actor]:
+    """The side a noun modifier names: "Russia's", "Indian", "U.N.", "police" (not "military").
+
+    A possessive pronoun counts only when ``pronouns`` is set: "its demand" names who
+    demands, but in "recalled their ambassadors" the owner is the subject, not a target.
+    """
     if mod.dep_ == "poss":
-        if mod.pos_ == "PRON":
-            return []  # "recalled their ambassadors": the owner is the subject, not a target
+        if mod.pos_ == "PRON" and not pronouns:
+            return []
         return actors.resolve_all(mod)
     if mod.dep_ not in {"amod", "compound", "nmod"}:
         return []
@@ -145,7 +149,10 @@ def _complement_targets(
     "willing to send troops to help defend Saudi Arabia" -> Saudi Arabia.
     """
     out: list[Actor] = []
-    for ch in token.children:
+    clauses = list(token.children)
+    for obj in (ch for ch in token.children if ch.dep_ in {"dobj", "obj"}):
+        clauses += [c for c in obj.children if c.dep_ == "acl"]  # "its demand that X ease"
+    for ch in clauses:
         if ch.dep_ in {"ccomp", "acl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
                 if sub.dep_ in SUBJECT_DEPS | {"nsubjpass"}:
@@ -313,7 +320,7 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     args = Args()
     for ch in token.children:
         if ch.dep_ in {"poss", "amod", "compound", "nmod"}:
-            args.source.extend(_modifier_actors(ch, actors))
+            args.source.extend(_modifier_actors(ch, actors, pronouns=True))
         elif ch.dep_ == "prep":
             word = ch.lower_
             objs = [p for p in ch.children if p.dep_ == "pobj"]

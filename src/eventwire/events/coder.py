@@ -147,6 +147,25 @@ def _code_sentence(
                 args.target = [
                     Actor(text=location.text, name=location.text, country=location.country)
                 ]
+        if status == "negated" and _own_intent(token) and row.event_type in _COOPERATIVE:
+            # "said it would not meet the demands": a refusal that was made (REJECT)
+            refusal = _retyped(row, "REJECT", "120", "refused to " + row.event_type.lower())
+            rkey = ("REJECT", key[1], key[2])
+            if rkey not in seen:
+                seen.add(rkey)
+                out.append(
+                    _build(
+                        token,
+                        refusal,
+                        args,
+                        sent,
+                        doc_id,
+                        published,
+                        "asserted",
+                        attribution,
+                        location,
+                    )
+                )
         if status == "intended":
             # the promise or threat is itself an event that happened (AGREE/THREATEN), and
             # the act promised is kept apart with status "intended"
@@ -300,6 +319,7 @@ def _event_date(token: Token, sent: Span, published: str | None) -> tuple[Resolv
     return found[0][1], found[0][2]
 
 
+_COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 #: Acts done to a place: with no other target, the place's country is the target.
 _LOCATIVE_TYPES = frozenset(
     {"CONCEDE", "COERCE", "SANCTION", "MOBILIZE", "ASSAULT", "AID", "RETREAT", "ACCUSE"}

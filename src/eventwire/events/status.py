@@ -52,7 +52,9 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
         if head is t:
             break
         if t.dep_ in {"relcl", "acl"}:
-            # "a possible deal in which X would provide Y"
+            # "a possible deal in which X would provide Y"; "its demand that Israel ease"
+            if t.dep_ == "acl" and head.lemma_.lower() in c.demand_heads and status == "asserted":
+                status = "hypothetical"
             status = _inherit(status, head, t.dep_)
             t = head
             continue
@@ -70,13 +72,26 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 attribution = attribution or _speaker(head, actors)
             elif lemma in c.intent and status == "asserted" and t.dep_ in {"xcomp", "dobj"}:
                 status = "intended"
+            elif (
+                (lemma in c.demand_heads or _makes_a_demand(head))
+                and t.dep_ in {"ccomp", "acl"}
+                and status == "asserted"
+            ):
+                status = "hypothetical"  # "demanded that its partners refuse": asked, not done
+                attribution = attribution or _speaker(head, actors)
             elif lemma in c.speech:
                 attribution = attribution or _speaker(head, actors)
-            elif lemma in c.demand_heads and t.dep_ == "ccomp" and status == "asserted":
-                status = "hypothetical"  # "demanded that its partners refuse": asked, not done
             status = _inherit(status, head, t.dep_)
         t = head
     return status, attribution
+
+
+def _makes_a_demand(verb: Token) -> bool:
+    """ "reiterated its demand that ...", "renewed calls that ...": the clause is demanded."""
+    return any(
+        ch.dep_ in {"dobj", "obj"} and ch.lemma_.lower() in cues().demand_heads
+        for ch in verb.children
+    )
 
 
 def _inherit(status: str, head: Token, dep: str) -> str:

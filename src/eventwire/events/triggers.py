@@ -16,7 +16,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 _OBJ_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd"})
-_CLAUSE_DEPS = frozenset({"xcomp", "ccomp"})
+_CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "acl"})  # "its demand that Israel ease"
 _NAMED = frozenset(
     {
         "DATE",
