@@ -131,3 +131,18 @@ def test_event_ids_are_stable():
     a = [e.id for e in eventwire.code(text, date="2024-03-06")]
     b = [e.id for e in eventwire.code(text, date="2024-03-06")]
     assert a and a == b
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia has massed troops near Ukraine's border.", ("RUS", "UKR", "MOBILIZE")),
+        (
+            "Poland is sending 10,000 soldiers to its border with Belarus.",
+            ("POL", "BLR", "MOBILIZE"),
+        ),
+        ("Venezuela deployed troops along its border with Guyana.", ("VEN", "GUY", "MOBILIZE")),
+    ],
+)
+def test_forces_face_the_place_not_themselves(text, expected):
+    assert expected in dyads(eventwire.code(text, date="2024-01-10"))

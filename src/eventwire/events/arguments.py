@@ -84,6 +84,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             # "recalled their ambassadors", "pulled its troops": the subject's own, no target
             owned = any(g.dep_ == "poss" and g.pos_ == "PRON" for g in ch.children)
             found = [] if owned else actors.resolve_all(ch)
+            if row.event_type in _OWN_FORCES_TYPES and not any(a.country for a in found):
+                found = []  # "massed 100,000 troops near X": the troops are its own, X is aimed at
             args.target.extend(found)
             if not found:
                 objects.append(ch)
@@ -99,6 +101,14 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         # "rejected an Indian proposal", "condemned Israel's raids": the owner is the target
         for obj in objects:
             args.target.extend(_inner_actors(obj, actors, places=False))
+        args.indirect = bool(args.target)
+    if not args.target and row.event_type in _OWN_FORCES_TYPES | {"ASSAULT"}:
+        # "deployed troops along its border with Guyana": the place the forces face
+        for prep in (ch for ch in token.children if ch.dep_ == "prep"):
+            if prep.lower_ in _LOCATIVE_PREPS:
+                for place in (p for p in prep.children if p.dep_ == "pobj"):
+                    if place.lemma_.lower() in cues().place_nouns:
+                        args.target.extend(_inner_actors(place, actors))
         args.indirect = bool(args.target)
     if not args.target:
         own = {a.country for a in args.source if a.country}
@@ -267,6 +277,8 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     return out
 
 
+#: Types whose unplaced object is the actor's own force, not a target.
+_OWN_FORCES_TYPES = frozenset({"MOBILIZE", "RETREAT"})
 _LOCATIVE_PREPS = frozenset({"in", "near", "inside", "outside", "across", "along"})
 _INNER_PREPS = frozenset({"of", "between", "by"}) | _LOCATIVE_PREPS
 
@@ -289,11 +301,11 @@ def _inner_actors(
     for ch in noun.children:
         if ch.dep_ in {"poss", "compound", "nmod", "amod"}:
             out.extend(_modifier_actors(ch, actors))
-    if out or any(ch.dep_ == "poss" for ch in noun.children):
-        # "the US-led war against Iraq": the owner; "its invasion of Ukraine": an unknown
-        # owner, and Ukraine is not it
-        return out
     is_place = places and noun.lemma_.lower() in cues().place_nouns
+    if out or (any(ch.dep_ == "poss" for ch in noun.children) and not is_place):
+        # "the US-led war against Iraq": the owner; "its invasion of Ukraine": an unknown
+        # owner, and Ukraine is not it; but "its border with Belarus" points to Belarus
+        return out
     for ch in noun.children:
         if ch.dep_ != "prep" or (not is_place and ch.lower_ in _LOCATIVE_PREPS):
             continue  # "signed a deal in Beijing", "for use in Ukraine": where, not whom
