@@ -47,6 +47,7 @@ def make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
         args.joint = True
     elif (
         lemma in c.mutual
+        and (row.event_type in JOINT_TYPES or lemma in {"clash", "fight", "exchange", "swap"})
         and status == "asserted"  # "offered to meet X" commits only the one who offers
         and any(a.country for a in args.source)
         and any(a.country for a in args.target)
