@@ -90,6 +90,12 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             args.target.extend(found)
             if not found:
                 objects.append(ch)
+                if ch.lemma_.lower() in c.owned_nouns:
+                    # "endorsed Brazil's proposal for talks on Ukraine": Brazil's, not Ukraine
+                    owners = [a for m in ch.children for a in _modifier_actors(m, actors)]
+                    args.target.extend(owners)
+                    if owners:
+                        continue
                 args.target.extend(_prep_targets(ch, actors, row))
         elif ch.dep_ == "prep":
             found = _prep_objects(ch, actors, row)

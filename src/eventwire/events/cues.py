@@ -40,6 +40,7 @@ class Cues:
     purpose_aid: frozenset[str]
     purpose_inquiry: frozenset[str]
     demand_heads: frozenset[str]
+    owned_nouns: frozenset[str]
     claim_nouns: frozenset[str]
     act_nouns: frozenset[str]
 
