@@ -14,7 +14,7 @@ GOLD = Path(__file__).parent / "gold"
 
 FLOORS = {
     # file: (precision, recall, F1)
-    "sentences.jsonl": (0.75, 0.51, 0.61),
+    "sentences.jsonl": (0.76, 0.57, 0.65),
     "articles.jsonl": (0.85, 0.68, 0.75),  # issue floor: F1 >= 0.75 on our own articles
 }
 
