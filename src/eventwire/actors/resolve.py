@@ -411,13 +411,15 @@ class DocActors(PersonResolver):
         return found[0] if found else ""
 
     def _countries_from_modifiers(self, token: Token, depth: int = 0) -> list[str]:
-        """Nationality from modifiers: "US officials", "Russia's army", "army of Sudan"."""
+        """Nationality from modifiers: "US officials", "Russia's army", "army of Sudan";
+        a place ("Houthi leaders in Muscat") counts only when nothing else gives one."""
         out: list[str] = []
         if depth > 3:
             return out
         children = list(token.children)
         if depth == 0 and token.dep_ == "appos" and token.head.pos_ in {"NOUN", "PROPN"}:
             children += [c for c in token.head.children if c.i != token.i and c.dep_ != "appos"]
+        located: list[Token] = []
         for child in children:
             cands: list[Token] = []
             if child.dep_ in _MODIFIER_DEPS:
@@ -426,34 +428,33 @@ class DocActors(PersonResolver):
                 # "the ministers of Congo and Rwanda", "diplomats from Iran and the E3"
                 pobjs = [c for c in child.children if c.dep_ == "pobj"]
                 cands = [x for p in pobjs for x in (p, *_conjuncts(p))]
+                if child.lower_ == "in":
+                    located.extend(cands)
+                    continue
             elif child.dep_ == "appos":
                 cands = [child]
             for c in cands:
-                kb = self.spans.get(c.i)
-                if kb is not None:
-                    country, _ = kb.entry.at(self.date)
-                    if country and country not in out:
-                        out.append(country)
-                    continue
-                if is_reference(c, self):  # "the country's riot police"
-                    for actor in reference(self, c):
-                        if actor.country and actor.country not in out:
-                            out.append(actor.country)
-                    continue
-                if c.ent_type_ == "PERSON" or c.text in self.registry:
-                    person = self._registry_lookup(c.text)  # "Netanyahu's office"
-                    if person is not None and person.country:
-                        if person.country not in out:
-                            out.append(person.country)
-                        continue
-                backers = self.backers(c)
-                if backers:  # "Vietnamese-led forces", "U.S.-backed fighters"
-                    out.extend(a.country for a in backers if a.country not in out)
-                    continue
-                for country in self._countries_from_modifiers(c, depth + 1):
-                    if country not in out:
-                        out.append(country)
+                out.extend(x for x in self._candidate_countries(c, depth) if x not in out)
+        if not out:
+            for c in located:
+                out.extend(x for x in self._candidate_countries(c, depth) if x not in out)
         return out
+
+    def _candidate_countries(self, c: Token, depth: int) -> list[str]:
+        kb = self.spans.get(c.i)
+        if kb is not None:
+            country, _ = kb.entry.at(self.date)
+            return [country] if country else []
+        if is_reference(c, self):  # "the country's riot police"
+            return [a.country for a in reference(self, c) if a.country]
+        if c.ent_type_ == "PERSON" or c.text in self.registry:
+            person = self._registry_lookup(c.text)  # "Netanyahu's office"
+            if person is not None and person.country:
+                return [person.country]
+        backers = self.backers(c)
+        if backers:  # "Vietnamese-led forces", "U.S.-backed fighters"
+            return [a.country for a in backers if a.country]
+        return self._countries_from_modifiers(c, depth + 1)
 
     def _left(self, token: Token) -> Token:
         """The leftmost pre-modifier of a noun phrase (determiners left out)."""

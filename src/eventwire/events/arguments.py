@@ -277,6 +277,8 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     """Actors named after a target preposition: "attacked positions in Syria's Idlib"."""
     if prep.lower_ not in cues().target_preps:
         return []
+    if row.event_type in _TALK_TYPES and prep.lower_ in {"on", "about", "over", "at"}:
+        return []  # "talks on Ukraine", "signed at the White House": a topic or a place
     out: list[Actor] = []
     for p in prep.children:
         if p.dep_ == "pobj":
@@ -284,6 +286,8 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     return out
 
 
+#: Types whose "on"/"about"/"at" phrases name a topic or a venue, not a party.
+_TALK_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "SUPPORT"})
 #: Types whose unplaced object is the actor's own force, not a target.
 _OWN_FORCES_TYPES = frozenset({"MOBILIZE", "RETREAT"})
 _LOCATIVE_PREPS = frozenset({"in", "near", "inside", "outside", "across", "along"})
