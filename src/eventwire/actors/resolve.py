@@ -172,6 +172,15 @@ class DocActors(PersonResolver):
             t.lower_ in {"for", "of", "on", "against"} for t in ent[: span.start - ent.start]
         )
 
+    def _mistagged_country(self, token: Token) -> bool:
+        """ "withdrawal from Niger" with Niger tagged a work of art: an entity that is
+        exactly a country's name is the country."""
+        kb = self.spans.get(token.i)
+        if kb is None or kb.entry.kind != "country":
+            return False
+        ent = next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+        return ent is not None and (ent.start, ent.end) == (kb.start, kb.end)
+
     def _register_acronyms(self) -> None:
         """ "the Liberian Peace Council (LPC)": later "LPC" is the same actor."""
         doc = self.doc
@@ -197,7 +206,7 @@ class DocActors(PersonResolver):
         if is_reference(token, self):
             found = reference(self, token)
             return found[0] if found else None
-        if token.ent_type_ in _NOT_ACTOR_ENTS:
+        if token.ent_type_ in _NOT_ACTOR_ENTS and not self._mistagged_country(token):
             return None  # "World War II", "Tuesday", "11,000 containers"
         if token.i in self.spans:
             kb = self.spans[token.i]

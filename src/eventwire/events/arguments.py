@@ -364,6 +364,10 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 side = args.source if agentive else args.target
                 for p in objs:
                     side.extend(actors.resolve_all(p))
+                    if row.event_type == "RETREAT":  # "withdrawal of its forces from Niger"
+                        for q in (x for x in p.children if x.dep_ == "prep" and x.lower_ == "from"):
+                            for r in (x for x in q.children if x.dep_ == "pobj"):
+                                args.target.extend(actors.resolve_all(r))
             else:
                 args.target.extend(_prep_objects(ch, actors, row))
     if not args.target:
@@ -376,9 +380,15 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         receives = verb.lemma_.lower() in c.receive
         if receives or not args.source:
             subjects = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
-            found = [
-                a for s in subjects or _inherited_subjects(verb) for a in _subject_actors(s, actors)
-            ]
+            subjects = subjects or _inherited_subjects(verb)
+            found = [a for s in subjects for a in _subject_actors(s, actors)]
+            if not found and token.head.lower_ == "during":
+                # "backed X's bid to join the EU during a visit to Y": the clause's subject
+                for up in verb.ancestors:
+                    subjects = [ch for ch in up.children if ch.dep_ in SUBJECT_DEPS]
+                    if subjects:
+                        found = [a for s in subjects for a in _subject_actors(s, actors)]
+                        break
             if receives:
                 args.target = found
             else:
@@ -402,8 +412,8 @@ def _governing_verb(noun: Token) -> Token | None:
         noun.dep_ == "pobj"
         and head.lower_ in {"on", "in", "for", "during"}
         and head.head.pos_ == "VERB"
-        and head.head.lemma_.lower() not in cues().speech
-    ):
+        and (head.lower_ == "during" or head.head.lemma_.lower() not in cues().speech)
+    ):  # "said during a visit to X": the speaker is the visitor
         return head.head
     return None
 

@@ -15,6 +15,7 @@ class Cues:
 
     speech: frozenset[str]
     intent: frozenset[str]
+    intent_nouns: frozenset[str]
     allege: frozenset[str]
     deny: frozenset[str]
     hypothetical_aux: frozenset[str]

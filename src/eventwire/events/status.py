@@ -15,6 +15,9 @@ from .cues import cues
 
 # -- status, attribution, date ------------------------------------------------
 _CLIMB = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj", "relcl", "acl"})
+#: "during X's visit", "after talks with Y": the phrase presents its event as having
+#: happened, whatever plan or condition the clause around it states.
+_PRESUPPOSING_PREPS = frozenset({"during", "after", "following", "since", "amid", "before"})
 
 
 def _own_status(token: Token) -> str:
@@ -45,16 +48,38 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
     status = _own_status(token)
     attribution: Actor | None = None
     t = token
+    presupposed = False
     for _ in range(6):
         if t.dep_ not in _CLIMB:
             break
+        if t.dep_ == "pobj" and t.head.lower_ in _PRESUPPOSING_PREPS and t.pos_ == "NOUN":
+            presupposed = True
         head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
         if head is t:
             break
+        if presupposed:
+            # still open to "accused X of ... during": an allegation covers its adjuncts
+            lemma = head.lemma_.lower()
+            if lemma in c.allege and status == "asserted" and t.dep_ != "conj":
+                status = "alleged"
+                attribution = attribution or _speaker(head, actors)
+            elif lemma in c.deny and status == "asserted" and t.dep_ != "conj":
+                status = "denied"
+            elif lemma in c.speech:
+                attribution = attribution or _speaker(head, actors)
+            t = head
+            continue
         if t.dep_ in {"relcl", "acl"}:
             # "a possible deal in which X would provide Y"; "its demand that Israel ease"
             if t.dep_ == "acl" and head.lemma_.lower() in c.demand_heads and status == "asserted":
                 status = "hypothetical"
+            elif (
+                t.dep_ == "acl"
+                and head.lemma_.lower() in c.intent_nouns
+                and status == "asserted"
+                and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in t.children)
+            ):
+                status = "intended"  # "Moldova's bid to join the EU"
             status = _inherit(status, head, t.dep_)
             t = head
             continue
