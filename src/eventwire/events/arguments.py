@@ -81,7 +81,9 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     objects = []
     grievance: list[Actor] = []
     for ch in token.children:
-        if ch.dep_ in {"dobj", "dative", "obj"}:
+        if ch.dep_ == "dative" and ch.pos_ == "ADP":
+            args.target.extend(_prep_objects(ch, actors, row))  # "send shells to Ukraine"
+        elif ch.dep_ in {"dobj", "dative", "obj"}:
             # "recalled their ambassadors", "pulled its troops": the subject's own, no target
             owned = any(g.dep_ == "poss" and g.pos_ == "PRON" for g in ch.children)
             found = [] if owned else actors.resolve_all(ch)
@@ -124,7 +126,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.target and row.event_type == "THREATEN":
         args.target.extend(_condition_subjects(token, actors))
         args.indirect = bool(args.target)
-    if token.lemma_.lower() in c.receive:
+    if token.lemma_.lower() in c.receive and row.event_type != "CONSULT":
+        # "received aid from X": X gives; but "received the envoy" is hosting (CAMEO 043)
         args.source, args.target = args.target, args.source
     return args
 
@@ -188,7 +191,9 @@ def _complement_targets(
                 out = [a for a in out if a.country not in exclude]
         elif ch.dep_ in {"xcomp", "advcl"} and ch.pos_ in {"VERB", "AUX"}:
             for sub in ch.children:
-                if sub.dep_ in {"dobj", "dative", "obj"}:
+                if sub.dep_ == "dative" and sub.pos_ == "ADP":
+                    out.extend(_prep_objects(sub, actors, row))  # "refused to send X to Y"
+                elif sub.dep_ in {"dobj", "dative", "obj"}:
                     out.extend(
                         _placed(
                             actors.resolve_all(sub),
@@ -201,8 +206,8 @@ def _complement_targets(
                 elif sub.dep_ == "prep":
                     out.extend(_prep_objects(sub, actors, row))
             if not out and depth < 2:
-                out.extend(_complement_targets(ch, actors, row, depth + 1))
-    return out
+                out.extend(_complement_targets(ch, actors, row, depth + 1, exclude))
+    return [a for a in out if a.country not in exclude] if exclude else out
 
 
 def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
