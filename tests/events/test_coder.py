@@ -146,3 +146,37 @@ def test_event_ids_are_stable():
 )
 def test_forces_face_the_place_not_themselves(text, expected):
     assert expected in dyads(eventwire.code(text, date="2024-01-10"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the host of a visit is the source of CAMEO 043, not the guest
+        (
+            "Pope Francis received the Ecuadorian president at the Vatican.",
+            ("VAT", "ECU", "CONSULT"),
+        ),
+        # "to" parsed as a dative still names the receiver
+        ("Chile refused to send rifles to Peru.", ("CHL", "PER", "REJECT")),
+        # the place left is the target of a withdrawal
+        ("France completed the withdrawal of its troops from Chad.", ("FRA", "TCD", "RETREAT")),
+        # "during a visit to X" belongs to the clause's subject, even under a speech verb
+        (
+            "The Kenyan president said during a visit to Ghana that trade would grow.",
+            ("KEN", "GHA", "CONSULT"),
+        ),
+    ],
+)
+def test_hosts_datives_withdrawals_and_visits(text, expected):
+    assert expected in dyads(eventwire.code(text, date="2024-05-02"), status="asserted")
+
+
+def test_visit_in_a_during_phrase_is_not_a_plan():
+    text = (
+        "Laos and Cambodia agreed to expand trade during the Cambodian premier's visit"
+        " to Vientiane."
+    )
+    events = eventwire.code(text, date="2024-05-02")
+    visits = [e for e in events if e.event_type == "CONSULT"]
+    assert visits and all(e.status == "asserted" for e in visits)
+    assert ("KHM", "LAO", "CONSULT") in dyads(visits)
