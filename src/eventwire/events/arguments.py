@@ -295,7 +295,7 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
 _TALK_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "SUPPORT"})
 #: Types whose unplaced object is the actor's own force, not a target.
 _OWN_FORCES_TYPES = frozenset({"MOBILIZE", "RETREAT"})
-_LOCATIVE_PREPS = frozenset({"in", "near", "inside", "outside", "across", "along"})
+_LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "along"})
 _INNER_PREPS = frozenset({"of", "between", "by"}) | _LOCATIVE_PREPS
 
 
