@@ -165,6 +165,12 @@ def test_forces_face_the_place_not_themselves(text, expected):
             "The Kenyan president said during a visit to Ghana that trade would grow.",
             ("KEN", "GHA", "CONSULT"),
         ),
+        # "after meeting Y" is done by the clause's subject, not by the owner of a "bid"
+        (
+            "The Indonesian president agreed to support Timor-Leste's bid to join ASEAN"
+            " after meeting the Philippine president in Jakarta.",
+            ("IDN", "PHL", "CONSULT"),
+        ),
     ],
 )
 def test_hosts_datives_withdrawals_and_visits(text, expected):
@@ -180,3 +186,10 @@ def test_visit_in_a_during_phrase_is_not_a_plan():
     visits = [e for e in events if e.event_type == "CONSULT"]
     assert visits and all(e.status == "asserted" for e in visits)
     assert ("KHM", "LAO", "CONSULT") in dyads(visits)
+
+
+def test_a_bid_to_join_is_its_owners_plan():
+    text = "Ireland backed Ukraine's bid to join the European Union."
+    joins = [e for e in eventwire.code(text, date="2024-05-02") if e.evidence.trigger == "join"]
+    assert joins and all(e.status == "intended" for e in joins)
+    assert all(a.country == "UKR" for e in joins for a in e.source)

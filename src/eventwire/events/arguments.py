@@ -68,7 +68,11 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         # "Israel is opposed to X": a passive in form, an act of the subject in meaning
         subjects = [ch for ch in token.children if ch.dep_ == "nsubjpass"]
         passive = False
-    for s in subjects:
+    explicit = any(ch.dep_ in SUBJECT_DEPS for ch in token.children)
+    if not explicit and token.dep_ == "pcomp" and token.head.lower_ in PRESUPPOSING_PREPS:
+        # "agreed to back X's bid to join NATO after meeting Y": whoever agreed met Y
+        args.source.extend(clause_subject_actors(token, actors))
+    for s in subjects if not args.source else []:
         args.source.extend(_subject_actors(s, actors))
     if passive:
         for ch in token.children:
@@ -247,6 +251,20 @@ def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
     return []
 
 
+#: "during X's visit", "after meeting Y": adjuncts that present their event as having
+#: happened, done by the subject of the clause around them.
+PRESUPPOSING_PREPS = frozenset({"during", "after", "following", "since", "amid", "before"})
+
+
+def clause_subject_actors(token: Token, actors: DocActors) -> list[Actor]:
+    """The actors of the nearest clause above ``token`` that states its subject."""
+    for up in token.ancestors:
+        subjects = [ch for ch in up.children if ch.dep_ in SUBJECT_DEPS]
+        if subjects:
+            return [a for s in subjects for a in _subject_actors(s, actors)]
+    return []
+
+
 def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
     """Subjects a verb shares with its head: "agreed to withdraw", "met and signed",
     "youths resorted to throwing stones"."""
@@ -255,6 +273,10 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
     if depth > 4 or head is token:
         return []
     if token.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"}:
+        if token.dep_ == "acl" and head.lemma_.lower() in c.intent_nouns:
+            owners = [ch for ch in head.children if ch.dep_ == "poss"]
+            if owners:
+                return owners  # "Sweden's bid to join NATO": Sweden would join
         return [head]
     if token.dep_ == "acomp":  # "Norway is willing to ...": the copula's subject
         return [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]
@@ -389,11 +411,7 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             found = [a for s in subjects for a in _subject_actors(s, actors)]
             if not found and token.head.lower_ == "during":
                 # "backed X's bid to join the EU during a visit to Y": the clause's subject
-                for up in verb.ancestors:
-                    subjects = [ch for ch in up.children if ch.dep_ in SUBJECT_DEPS]
-                    if subjects:
-                        found = [a for s in subjects for a in _subject_actors(s, actors)]
-                        break
+                found = clause_subject_actors(verb, actors)
             if receives:
                 args.target = found
             else:

@@ -10,14 +10,11 @@ from spacy.tokens import Token
 
 from ..actors.resolve import DocActors
 from ..models import Actor
-from .arguments import SUBJECT_DEPS
+from .arguments import PRESUPPOSING_PREPS, SUBJECT_DEPS
 from .cues import cues
 
 # -- status, attribution, date ------------------------------------------------
 _CLIMB = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj", "relcl", "acl"})
-#: "during X's visit", "after talks with Y": the phrase presents its event as having
-#: happened, whatever plan or condition the clause around it states.
-_PRESUPPOSING_PREPS = frozenset({"during", "after", "following", "since", "amid", "before"})
 
 
 def _own_status(token: Token) -> str:
@@ -52,8 +49,10 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
     for _ in range(6):
         if t.dep_ not in _CLIMB:
             break
-        if t.dep_ == "pobj" and t.head.lower_ in _PRESUPPOSING_PREPS and t.pos_ == "NOUN":
-            presupposed = True
+        if t.head.lower_ in PRESUPPOSING_PREPS and (
+            (t.dep_ == "pobj" and t.pos_ == "NOUN") or (t.dep_ == "pcomp" and t.pos_ == "VERB")
+        ):
+            presupposed = True  # "during X's visit", "after meeting Y": it happened
         head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
         if head is t:
             break
