@@ -90,17 +90,23 @@ def test_countries_surface_forms_unique(countries):
             forms += _split(r[col])
         for form in forms:
             assert not form.lower().startswith("the "), form
-            if owner.setdefault(form, r["iso3"]) != r["iso3"]:
+            if owner.setdefault(form, r["iso3"]) != r["iso3"] and form not in SHARED_FORMS:
                 clashes.append((form, owner[form], r["iso3"]))
     assert not clashes
+
+
+#: Names two countries really share; the resolver places them only by other evidence in
+#: the story ("Congo" near "Goma" is the DRC) and otherwise leaves them unknown.
+SHARED_FORMS = frozenset({"Congo", "Congolese"})
 
 
 @pytest.mark.parametrize(
     "form", ["Korean", "Congolese", "Guinean", "Dominican", "Arab", "Kurdish", "Macedonian"]
 )
-def test_ambiguous_adjectives_absent(countries, form):
-    for r in countries[1]:
-        assert form not in _split(r["adjectives"]), (form, r["iso3"])
+def test_ambiguous_adjectives_never_given_to_one_country(countries, form):
+    owners = {r["iso3"] for r in countries[1] if form in _split(r["adjectives"])}
+    assert len(owners) != 1, (form, owners)  # absent, or shared and placed by context
+    assert not owners or form in SHARED_FORMS
 
 
 def test_igos(igos, countries):

@@ -86,3 +86,16 @@ def test_acronym_after_full_name():
 def test_not_yet_in_office_is_not_coded():
     # Marco Rubio became secretary of state in 2025; in 2019 he was a senator (not listed)
     assert codes_for("Marco Rubio criticised Cuba.", "Rubio", date="2019-03-01")[0][:3] != "USAGOV"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Congo said rebels had shelled villages near Goma.", ["COD"]),
+        ("Congo said its envoy had returned to Brazzaville.", ["COG"]),
+        # no evidence for either Congo: unknown, never a guess
+        ("Congo said the talks would resume.", []),
+    ],
+)
+def test_ambiguous_country_is_placed_only_by_evidence_in_the_story(text, expected):
+    assert codes_for(text, "Congo") == expected

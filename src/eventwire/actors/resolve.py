@@ -27,6 +27,8 @@ from .people import PersonResolver, _all_surnames, _entity, _surnames
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
 #: Prepositions that link an office to its country: "the army of Sudan", "a spokesman for".
 _LINK_PREPS = frozenset({"of", "for", "from", "in"})
+#: Prepositions before a place name: "near Goma", "in Brazzaville".
+_PLACE_PREPS = frozenset({"in", "near", "around", "outside", "from", "to", "into", "at"})
 #: Entity labels whose inner words must not give a country ("Center for European Policy").
 _OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 #: "U.S.-led", "Iranian-backed": the leader or backer is the side.
@@ -139,16 +141,41 @@ class DocActors(PersonResolver):
             for key, start, end in user_matcher(self.doc):
                 found[(start, end)] = keys[key]  # the user's entry wins on the same words
         spans = [Span(self.doc, start, end) for start, end in found]
+        chosen: list[tuple[Span, list[Entry], Entry | None]] = []
         for span in filter_spans(spans):
             if span.start_char < self._dateline_end:
                 continue  # the dateline names where the story was filed, not an actor
             kind, surface = found[(span.start, span.end)]
             entries = [self.kb.user[surface]] if kind == "user" else self.kb.lookup(surface)
-            entry = self._choose(entries)
+            chosen.append((span, entries, self._choose(entries)))
+        named = self._countries_named(chosen)
+        for span, entries, entry in chosen:
+            if entry is None and len(entries) > 1:
+                entry = self._choose_in_context(entries, named)
             if entry is None or entry.kind == "none" or self._opaque(span):
                 continue  # "Latin American", "Indian Ocean": no actor
             for i in range(span.start, span.end):
                 self.spans[i] = KbSpan(span.start, span.end, entry)
+
+    def _countries_named(self, chosen: list[tuple[Span, list[Entry], Entry | None]]) -> set[str]:
+        """Countries the document names without doubt: by a KB name or by a city."""
+        named = {e.at(self.date)[0] for _, _, e in chosen if e is not None}
+        for ent in self.doc.ents:
+            if ent.label_ in {"GPE", "LOC", "FAC"}:
+                named.add(city_country(ent.text))
+        for tok in self.doc:
+            if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPS:
+                named.add(city_country(tok.text))  # "fighting around Goma", tagged a person
+        named.discard("")
+        return named
+
+    def _choose_in_context(self, entries: list[Entry], named: set[str]) -> Entry | None:
+        """ "Congo" in a story that also names Kinshasa or Goma is the DRC; with no such
+        evidence, or evidence for both, it stays unknown."""
+        fitting = [e for e in entries if e.at(self.date)[0] in named]
+        if len({e.at(self.date)[0] for e in fitting}) == 1:
+            return fitting[0]
+        return None
 
     def _choose(self, entries: list[Entry]) -> Entry | None:
         if not entries:
