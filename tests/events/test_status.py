@@ -93,3 +93,22 @@ def test_what_is_demanded_has_not_happened():
     )
     assert by_type(events, "REQUEST") and countries(by_type(events, "REQUEST")[0].target) == ["ISR"]
     assert all(e.status == "hypothetical" for e in events if e.event_type == "CONCEDE")
+
+
+def test_third_party_report_is_alleged_but_the_receiver_confirms():
+    claimed = eventwire.code(
+        "Syria is sending Hezbollah rockets, according to Israeli military officials.",
+        date="2024-07-10",
+    )
+    aid = by_type(claimed, "AID")
+    assert aid and aid[0].status == "alleged"
+    assert aid[0].attribution is not None and aid[0].attribution.country == "ISR"
+    assert all(a.country for a in aid[0].target)  # the rockets are goods, not a side
+
+    confirmed = eventwire.code(
+        "Japan has provided Vietnam with patrol boats, Vietnamese officials said.",
+        date="2024-07-10",
+    )
+    aid = by_type(confirmed, "AID")
+    assert aid and aid[0].status == "asserted"
+    assert countries(aid[0].target) == ["VNM"]

@@ -306,6 +306,8 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
         return []
     if row.event_type in _TALK_TYPES and prep.lower_ in {"on", "about", "over", "at"}:
         return []  # "talks on Ukraine", "signed at the White House": a topic or a place
+    if row.event_type == "AID" and prep.lower_ == "with":
+        return []  # "supplied Russia with drones": the goods, not a side
     out: list[Actor] = []
     for p in prep.children:
         if p.dep_ == "pobj":

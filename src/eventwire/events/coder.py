@@ -132,8 +132,15 @@ def _code_sentence(
             and attribution is not None
             and attribution.country
             and attribution.country not in {a.country for a in args.source}
+            and not (
+                row.event_type in _COOPERATIVE
+                and attribution.country in {a.country for a in args.target}
+            )
         ):
-            status = "alleged"  # "US officials said North Korea shipped shells": a claim
+            # "US officials said North Korea shipped shells": a third party's claim, and
+            # "Chile said Bolivia attacked" one side's charge; but "Cambodian officials said
+            # China provided vehicles": the receiver of a favour confirms it
+            status = "alleged"
         location = _event_location(token, sent)
         if (
             not args.target

@@ -107,7 +107,21 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 attribution = attribution or _speaker(head, actors)
             status = _inherit(status, head, t.dep_)
         t = head
-    return status, attribution
+    return status, attribution or _according_to(token, actors)
+
+
+def _according_to(token: Token, actors: DocActors) -> Actor | None:
+    """ "X is supplying Y, according to US officials": the officials are the source."""
+    clause = {token.i} | {a.i for a in token.ancestors}
+    for acc in token.sent:
+        if acc.lower_ != "according" or acc.head.i not in clause:
+            continue
+        for to in (ch for ch in acc.children if ch.lower_ == "to"):
+            for obj in (ch for ch in to.children if ch.dep_ == "pobj"):
+                found = actors.resolve_all(obj)
+                if found:
+                    return found[0]
+    return None
 
 
 def _makes_a_demand(verb: Token) -> bool:
