@@ -193,3 +193,12 @@ def test_a_bid_to_join_is_its_owners_plan():
     joins = [e for e in eventwire.code(text, date="2024-05-02") if e.evidence.trigger == "join"]
     assert joins and all(e.status == "intended" for e in joins)
     assert all(a.country == "UKR" for e in joins for a in e.source)
+
+
+def test_mediator_meets_both_sides_of_their_own_country():
+    events = eventwire.code("Angola mediated between Chad and the rebels.", date="2024-05-02")
+    mediation = [e for e in events if e.event_type == "CONSULT"]
+    assert mediation and [a.country for a in mediation[0].source] == ["AGO"]
+    sides = {(a.country, a.sector) for a in mediation[0].target}
+    assert ("TCD", "REB") in sides  # the rebels of the country named with them, not Angola's
+    assert all(country != "AGO" for country, _ in sides)

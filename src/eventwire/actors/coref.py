@@ -136,11 +136,30 @@ def reference(actors: DocActors, token: Token) -> list[Actor]:
     else:
         # "the army", "the opposition": of the state the passage is about
         sector = actors.kb.nouns.get(low) or actors.kb.nouns.get(token.lemma_.lower(), "")
-        state = _last(before, {"state"}, 1) or _last(before, {"person", "group"}, 1)
+        state = (
+            _partner_state(actors, token)
+            or _last(before, {"state"}, 1)
+            or _last(before, {"person", "group"}, 1)
+        )
         found = [replace(state[0], sector=sector, name="")] if state and sector else []
     start, end = _extent(token)
     text = token.doc.text[start:end]
     return [replace(a, text=text, start=start, end=end) for a in found]
+
+
+def _partner_state(actors: DocActors, token: Token) -> list[Actor]:
+    """ "talks between Mali and the rebels", "the Venezuelan government and the opposition":
+    the side named alongside gives the country, not whoever was named last."""
+    partners = [c for c in token.children if c.dep_ == "conj"]
+    if token.dep_ == "conj":
+        partners.append(token.head)
+    for p in partners:
+        if is_reference(p, actors):
+            continue
+        found = [a for a in actors.resolve_group(p) if a.country]
+        if len({a.country for a in found}) == 1:
+            return found[:1]
+    return []
 
 
 def _last(before: list[Mention], kinds: set[str], n: int) -> list[Actor]:

@@ -130,6 +130,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.target and row.event_type == "THREATEN":
         args.target.extend(_condition_subjects(token, actors))
         args.indirect = bool(args.target)
+    if not args.target and row.cameo in _THIRD_PARTY_CODES:
+        args.target.extend(_parties_between(token, actors))
     if token.lemma_.lower() in c.receive and row.event_type != "CONSULT":
         # "received aid from X": X gives; but "received the envoy" is hosting (CAMEO 043)
         args.source, args.target = args.target, args.source
@@ -212,6 +214,28 @@ def _complement_targets(
             if not out and depth < 2:
                 out.extend(_complement_targets(ch, actors, row, depth + 1, exclude))
     return [a for a in out if a.country not in exclude] if exclude else out
+
+
+#: Hosting talks (044) and mediating (045): the third party meets each side.
+_THIRD_PARTY_CODES = frozenset({"043", "044", "045"})
+
+
+def _parties_between(token: Token, actors: DocActors) -> list[Actor]:
+    """ "mediated between Mali and the rebels", "hosted talks between Israel and Hamas",
+    "hosted rounds of negotiations between X and Y": the sides the third party meets."""
+    frontier = [token]
+    for _ in range(3):  # the verb, its object, the object's "of" phrase
+        nxt = []
+        for node in frontier:
+            for ch in node.children:
+                if ch.dep_ == "prep" and ch.lower_ == "between":
+                    return [
+                        a for p in ch.children if p.dep_ == "pobj" for a in actors.resolve_all(p)
+                    ]
+                if ch.dep_ in {"dobj", "obj", "pobj"} or (ch.dep_ == "prep" and ch.lower_ == "of"):
+                    nxt.append(ch)
+        frontier = nxt
+    return []
 
 
 def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
