@@ -202,3 +202,11 @@ def test_mediator_meets_both_sides_of_their_own_country():
     sides = {(a.country, a.sector) for a in mediation[0].target}
     assert ("TCD", "REB") in sides  # the rebels of the country named with them, not Angola's
     assert all(country != "AGO" for country, _ in sides)
+
+
+def test_talks_in_an_adjunct_belong_to_the_joint_subject():
+    text = "After three rounds of talks, Peru and Ecuador agreed to reopen the border."
+    talks = [e for e in eventwire.code(text, date="2024-05-02") if e.event_type == "CONSULT"]
+    assert talks and talks[0].status == "asserted"
+    assert sorted(a.country for a in talks[0].source) == ["ECU", "PER"]
+    assert sorted(a.country for a in talks[0].target) == ["ECU", "PER"]  # each met the other

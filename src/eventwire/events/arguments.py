@@ -449,6 +449,16 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             ):
                 for p in (x for x in prep.children if x.dep_ == "pobj"):
                     args.target.extend(actors.resolve_all(p))
+    if not args.source and not args.target and token.lemma_.lower() in c.mutual:
+        # "A and B reached a deal after two days of talks": the talks were theirs
+        adjunct = next(
+            (a for a in list(token.ancestors)[:3] if a.lower_ in PRESUPPOSING_PREPS), None
+        )
+        if adjunct is not None:
+            sides = clause_subject_actors(adjunct, actors)
+            if len({a.code for a in sides}) >= 2:
+                args.source.extend(sides)
+                args.joint = True
     return args
 
 
