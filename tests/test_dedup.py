@@ -61,3 +61,17 @@ def test_reworded_copy_in_a_later_run_joins_the_stored_story(tmp_path):
     con.close()
     assert rows == {"one.txt": "one.txt", "two.txt": "one.txt"}
     assert events == 0  # the copy is not counted twice
+
+
+def test_rerun_over_copies_stores_nothing_new(tmp_path):
+    db = tmp_path / "s.duckdb"
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ORIGINAL, encoding="utf-8")
+    (folder / "b.txt").write_text(ORIGINAL, encoding="utf-8")  # an exact copy
+    (folder / "c.txt").write_text(REWORDED, encoding="utf-8")  # a reworded copy
+    settings = Settings(db=str(db), date="2024-05-07")
+    first = ingest([str(folder)], settings)
+    assert (first.stored, first.duplicates) == (3, 2)
+    again = ingest([str(folder)], settings)
+    assert (again.stored, again.duplicates, again.unchanged) == (0, 0, 3)

@@ -63,7 +63,9 @@ def ingest(
         fresh = _articles(items, store, summary)
         batch: list[Article] = []
         for article in pipeline.pipe(fresh):
-            if article.status == "unchanged":
+            if article.status == "unchanged" or (
+                article.status == "duplicate" and store.has_text(article.id, article.content_hash)
+            ):
                 summary.unchanged += 1  # same id and text as an earlier run: nothing to do
                 continue
             if article.status == "rejected":

@@ -251,6 +251,14 @@ class Store:
         with self._read("look up article") as con:
             return con.execute("SELECT 1 FROM articles WHERE id = ?", [id]).fetchone() is not None
 
+    def has_text(self, id: str, content_hash: str) -> bool:
+        """True when article ``id`` is stored with exactly this text."""
+        with self._read("look up article") as con:
+            row = con.execute(
+                "SELECT 1 FROM articles WHERE id = ? AND content_hash = ?", [id, content_hash]
+            ).fetchone()
+            return row is not None
+
     def signatures(self) -> list[tuple[str, str, bytes]]:
         """(article id, story id, MinHash bytes) of stored stories, for near-duplicates."""
         with self._read("read story signatures") as con:
