@@ -154,46 +154,22 @@ def _code_sentence(
                 args.target = [
                     Actor(text=location.text, name=location.text, country=location.country)
                 ]
+        derived: Trigger | None = None
         if status == "negated" and _own_intent(token) and row.event_type in _COOPERATIVE:
             # "said it would not meet the demands": a refusal that was made (REJECT)
-            refusal = _retyped(row, "REJECT", "120", "refused to " + row.event_type.lower())
-            rkey = ("REJECT", key[1], key[2])
-            if rkey not in seen:
-                seen.add(rkey)
-                out.append(
-                    _build(
-                        token,
-                        refusal,
-                        args,
-                        sent,
-                        doc_id,
-                        published,
-                        "asserted",
-                        attribution,
-                        location,
-                    )
-                )
-        if status == "intended":
+            derived = _retyped(row, "REJECT", "120", "refused to " + row.event_type.lower())
+        elif status == "intended":
             # the promise or threat is itself an event that happened (AGREE/THREATEN), and
             # the act promised is kept apart with status "intended"
             commitment = _as_commitment(token, row)
-            if commitment is not row:
-                ckey = (commitment.event_type, key[1], key[2])
-                if ckey not in seen:
-                    seen.add(ckey)
-                    out.append(
-                        _build(
-                            token,
-                            commitment,
-                            args,
-                            sent,
-                            doc_id,
-                            published,
-                            "asserted",
-                            attribution,
-                            location,
-                        )
-                    )
+            derived = commitment if commitment is not row else None
+        if derived is not None and (derived.event_type, key[1], key[2]) not in seen:
+            seen.add((derived.event_type, key[1], key[2]))
+            out.append(
+                _build(
+                    token, derived, args, sent, doc_id, published, "asserted", attribution, location
+                )
+            )
         out.append(_build(token, row, args, sent, doc_id, published, status, attribution, location))
     return out
 
