@@ -165,6 +165,11 @@ def test_forces_face_the_place_not_themselves(text, expected):
             "The Kenyan president said during a visit to Ghana that trade would grow.",
             ("KEN", "GHA", "CONSULT"),
         ),
+        # the owner of a ship is the side attacked
+        (
+            "Somali pirates fired at a Japanese-owned freighter in the Gulf of Aden.",
+            ("SOM", "JPN", "ASSAULT"),
+        ),
         # "after meeting Y" is done by the clause's subject, not by the owner of a "bid"
         (
             "The Indonesian president agreed to support Timor-Leste's bid to join ASEAN"

@@ -32,9 +32,13 @@ _PLACE_PREPS = frozenset({"in", "near", "around", "outside", "from", "to", "into
 #: Entity labels whose inner words must not give a country ("Center for European Policy").
 _OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 #: "U.S.-led", "Iranian-backed": the leader or backer is the side.
-LED = re.compile(r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned)$")
+LED = re.compile(
+    r"^(.+?)-(?:led|backed|sponsored|brokered|funded|supported|allied|aligned|owned|operated"
+    r"|flagged)$"
+)
 _BACKING_VERBS = frozenset(
     {"lead", "back", "sponsor", "broker", "fund", "support", "ally", "align"}
+    | {"own", "operate", "flag"}  # "a Greek-owned tanker": the owner's side
 )
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
 _NOT_ACTOR_ENTS = frozenset(
