@@ -170,6 +170,16 @@ def test_forces_face_the_place_not_themselves(text, expected):
             "Somali pirates fired at a Japanese-owned freighter in the Gulf of Aden.",
             ("SOM", "JPN", "ASSAULT"),
         ),
+        # "an attack claimed by X", "a raid carried out by X": X is the attacker
+        (
+            "Three Kenyan soldiers were killed near Mandera in an attack claimed by"
+            " al-Shabaab militants from Somalia.",
+            ("SOM", "KEN", "ASSAULT"),
+        ),
+        (
+            "A raid carried out by Hezbollah fighters wounded two Israeli soldiers.",
+            ("LBN", "ISR", "ASSAULT"),
+        ),
         # "after meeting Y" is done by the clause's subject, not by the owner of a "bid"
         (
             "The Indonesian president agreed to support Timor-Leste's bid to join ASEAN"

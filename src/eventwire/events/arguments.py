@@ -82,6 +82,11 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 for p in ch.children:
                     if p.dep_ == "pobj":
                         args.source.extend(actors.resolve_all(p, agent=True))
+        if not args.source:
+            # "were killed by a bomb in an attack claimed by X": X did it
+            for prep in (ch for ch in token.children if ch.dep_ == "prep" and ch.lower_ == "in"):
+                for p in (x for x in prep.children if x.dep_ == "pobj"):
+                    args.source.extend(claimed_by(p, actors))
     objects = []
     grievance: list[Actor] = []
     for ch in token.children:
@@ -261,7 +266,7 @@ def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
         inner = [ch for ch in subject.children if ch.dep_ in SUBJECT_DEPS]
         if inner:
             subject = inner[0]
-    found = actors.resolve_all(subject, agent=True)
+    found = actors.resolve_all(subject, agent=True) or claimed_by(subject, actors)
     if found or subject.lower_ not in {"it", "they", "we"}:
         return found
     verb = subject.head
@@ -391,6 +396,22 @@ def _prep_targets(noun: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     return out
 
 
+#: "an attack claimed by X", "a raid carried out by X": the verb names the perpetrator.
+_CLAIMING_VERBS = frozenset({"claim", "carry", "conduct", "stage", "launch", "mount"})
+
+
+def claimed_by(noun: Token, actors: DocActors) -> list[Actor]:
+    """The actor after "by" in "an attack claimed by X" or "a raid carried out by X"."""
+    out: list[Actor] = []
+    for acl in (ch for ch in noun.children if ch.dep_ == "acl"):
+        if acl.lemma_.lower() not in _CLAIMING_VERBS:
+            continue
+        for agent in (ch for ch in acl.children if ch.dep_ == "agent"):
+            for p in (x for x in agent.children if x.dep_ == "pobj"):
+                out.extend(actors.resolve_all(p, agent=True))
+    return out
+
+
 def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     c = cues()
     args = Args()
@@ -423,6 +444,8 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                                 args.target.extend(actors.resolve_all(r))
             else:
                 args.target.extend(_prep_objects(ch, actors, row))
+    if not args.source:
+        args.source.extend(claimed_by(token, actors))
     if not args.target:
         args.target.extend(_complement_targets(token, actors, row))
     verb = _governing_verb(token)

@@ -275,9 +275,13 @@ def _governed_by_trigger(token: Token, fired: dict[int, Trigger]) -> bool:
         return False
     head = token.head
     if token.dep_ == "pobj" and head.dep_ == "prep":
+        verb = head.head
+        if head.lower_ == "in" and verb.i in fired and token.i in fired:
+            # "were killed ... in an attack claimed by X": one event, told twice
+            return fired[verb.i].event_type == fired[token.i].event_type
         if head.lower_ not in cues().target_preps | {"of", "for"}:
             return False
-        head = head.head
+        head = verb
     return head.i in fired and head.i != token.i and token.dep_ in {"dobj", "pobj"}
 
 
