@@ -225,3 +225,17 @@ def test_talks_in_an_adjunct_belong_to_the_joint_subject():
     assert talks and talks[0].status == "asserted"
     assert sorted(a.country for a in talks[0].source) == ["ECU", "PER"]
     assert sorted(a.country for a in talks[0].target) == ["ECU", "PER"]  # each met the other
+
+
+def test_unplaced_victims_take_the_country_where_it_happened():
+    text = "Police documented killings of civilians by Russian soldiers in Irpin."
+    events = [e for e in eventwire.code(text, date="2024-05-02") if e.event_type == "ASSAULT"]
+    assert events
+    assert [a.country for a in events[0].source] == ["RUS"]
+    assert [(a.country, a.sector) for a in events[0].target] == [("UKR", "CVL")]
+    assert events[0].location is not None and events[0].location.country == "UKR"
+
+
+def test_victims_with_no_place_stay_unknown():
+    events = eventwire.code("Gunmen killed twelve villagers overnight.", date="2024-05-02")
+    assert all(not a.country for e in events for a in e.target)

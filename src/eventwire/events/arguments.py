@@ -446,6 +446,14 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 args.target.extend(_prep_objects(ch, actors, row))
     if not args.source:
         args.source.extend(claimed_by(token, actors))
+    if not args.source and token.dep_ in {"dobj", "obj"} and token.head.pos_ == "VERB":
+        # "documented killings of civilians by Russian troops": the "by" phrase, hung on
+        # the verb by the parser, names who killed
+        verb = token.head
+        if any(ch.dep_ == "nsubj" for ch in verb.children):
+            for prep in (ch for ch in verb.children if ch.dep_ == "prep" and ch.lower_ == "by"):
+                for p in (x for x in prep.children if x.dep_ == "pobj"):
+                    args.source.extend(actors.resolve_all(p, agent=True))
     if not args.target:
         args.target.extend(_complement_targets(token, actors, row))
     verb = _governing_verb(token)

@@ -143,17 +143,18 @@ def _code_sentence(
             status = "alleged"
         location = _event_location(token, sent)
         if (
-            not args.target
+            not any(a.country for a in args.target)
             and location
             and row.event_type in _LOCATIVE_TYPES
             and location.distance <= _NEAR_ENOUGH
+            and location.country not in {a.country for a in args.source}
         ):
-            # "lifted the curfew in Montenegro", "reimposed blockades in the West Bank"
-            if location.country not in {a.country for a in args.source}:
-                args.indirect = True
-                args.target = [
-                    Actor(text=location.text, name=location.text, country=location.country)
-                ]
+            # "lifted the curfew in Montenegro", "reimposed blockades in the West Bank";
+            # "killed civilians in Bucha": the civilians of the place where it happened
+            args.indirect = True
+            args.target = [replace(a, country=location.country) for a in args.target] or [
+                Actor(text=location.text, name=location.text, country=location.country)
+            ]
         derived: Trigger | None = None
         if status == "negated" and _own_intent(token) and row.event_type in _COOPERATIVE:
             # "said it would not meet the demands": a refusal that was made (REJECT)
@@ -320,7 +321,7 @@ def _event_location(token: Token, sent: Span) -> Location | None:
     Coordinates come from the offline gazetteer."""
     best: tuple[int, Location] | None = None
     for ent in sent.ents:
-        if ent.label_ not in {"GPE", "LOC", "FAC"}:
+        if ent.label_ not in {"GPE", "LOC", "FAC"} and not _mistagged_city(ent):
             continue
         node = ent.root
         if node.dep_ in {"compound", "poss"} and node.head.dep_ == "pobj":
@@ -339,6 +340,18 @@ def _event_location(token: Token, sent: Span) -> Location | None:
     # No sentence place: left empty. The dateline says where the story was filed, which is
     # often not where the event happened.
     return best[1] if best is not None else None
+
+
+def _mistagged_city(ent: Span) -> bool:
+    """ "in Bucha" tagged as an organisation: one word after a place preposition that the
+    gazetteer knows as a city."""
+    if len(ent) != 1 or ent.label_ not in {"ORG", "PERSON", "NORP"}:
+        return False
+    node = ent.root
+    if node.dep_ != "pobj" or node.head.lower_ not in _WHERE:
+        return False
+    place = places.lookup(ent.text)
+    return place is not None and place.kind == "city"
 
 
 def _place_without_kind(ent: Span) -> places.Place | None:
