@@ -14,7 +14,7 @@ GOLD = Path(__file__).parent / "gold"
 
 FLOORS = {
     # file: (precision, recall, F1)
-    "sentences.jsonl": (0.82, 0.63, 0.72),
+    "sentences.jsonl": (0.82, 0.64, 0.73),
     "articles.jsonl": (0.86, 0.69, 0.77),  # issue floor: F1 >= 0.75 on our own articles
 }
 
