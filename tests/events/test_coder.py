@@ -239,3 +239,12 @@ def test_unplaced_victims_take_the_country_where_it_happened():
 def test_victims_with_no_place_stay_unknown():
     events = eventwire.code("Gunmen killed twelve villagers overnight.", date="2024-05-02")
     assert all(not a.country for e in events for a in e.target)
+
+
+def test_a_rejected_demand_was_still_made():
+    text = "Caracas rejected demands from Washington to release the detained Americans."
+    events = eventwire.code(text, date="2024-05-02")
+    assert ("VEN", "USA", "REJECT") in dyads(events)
+    demands = [e for e in events if e.event_type == "REQUEST"]
+    assert demands and demands[0].status == "asserted"
+    assert ("USA", "VEN", "REQUEST") in dyads(demands)

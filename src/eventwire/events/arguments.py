@@ -446,6 +446,14 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 args.target.extend(_prep_objects(ch, actors, row))
     if not args.source:
         args.source.extend(claimed_by(token, actors))
+    if row.event_type == "REQUEST" and not args.target and token.dep_ in {"dobj", "obj"}:
+        # "Pyongyang ignored calls from Seoul": the demand was made of Pyongyang
+        args.target.extend(
+            a
+            for s in token.head.children
+            if s.dep_ in SUBJECT_DEPS
+            for a in _subject_actors(s, actors)
+        )
     if not args.source and token.dep_ in {"dobj", "obj"} and token.head.pos_ == "VERB":
         # "documented killings of civilians by Russian troops": the "by" phrase, hung on
         # the verb by the parser, names who killed

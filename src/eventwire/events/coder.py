@@ -283,6 +283,15 @@ def _governed_by_trigger(token: Token, fired: dict[int, Trigger]) -> bool:
         if head.lower_ not in cues().target_preps | {"of", "for"}:
             return False
         head = verb
+    if (
+        token.dep_ in {"dobj", "obj"}
+        and head.i in fired
+        and token.i in fired
+        and fired[token.i].event_type == "REQUEST"
+        and fired[head.i].event_type != "REQUEST"
+        and any(ch.dep_ == "prep" and ch.lower_ in {"from", "by"} for ch in token.children)
+    ):
+        return False  # "rejected demands from the EU": the EU's demand is an event too
     return head.i in fired and head.i != token.i and token.dep_ in {"dobj", "pobj"}
 
 

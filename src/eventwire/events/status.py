@@ -85,7 +85,9 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
         if head.pos_ not in {"VERB", "NOUN", "AUX", "ADJ"}:
             break
         lemma = head.lemma_.lower()
-        if t.dep_ != "conj":
+        if t is token and t.dep_ in {"dobj", "obj"} and t.lemma_.lower() in c.demand_heads:
+            pass  # "rejected demands from the EU": the demand was made all the same
+        elif t.dep_ != "conj":
             if lemma in c.refuse and status in {"asserted", "intended"}:
                 # "refused to lift" did not happen; "would not refuse to develop" is a plan
                 status = "intended" if _own_status(head) == "negated" else "negated"
