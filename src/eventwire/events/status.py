@@ -58,14 +58,8 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
             break
         if presupposed:
             # still open to "accused X of ... during": an allegation covers its adjuncts
-            lemma = head.lemma_.lower()
-            if lemma in c.allege and status == "asserted" and t.dep_ != "conj":
-                status = "alleged"
-                attribution = attribution or _speaker(head, actors)
-            elif lemma in c.deny and status == "asserted" and t.dep_ != "conj":
-                status = "denied"
-            elif lemma in c.speech:
-                attribution = attribution or _speaker(head, actors)
+            if t.dep_ != "conj" or head.lemma_.lower() in c.speech:
+                status, attribution = _reported(head, status, attribution, actors)
             t = head
             continue
         if t.dep_ in {"relcl", "acl"}:
@@ -91,11 +85,8 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
             if lemma in c.refuse and status in {"asserted", "intended"}:
                 # "refused to lift" did not happen; "would not refuse to develop" is a plan
                 status = "intended" if _own_status(head) == "negated" else "negated"
-            elif lemma in c.deny and status == "asserted":
-                status = "denied"
-            elif lemma in c.allege and status == "asserted":
-                status = "alleged"
-                attribution = attribution or _speaker(head, actors)
+            elif lemma in c.deny | c.allege and status == "asserted":
+                status, attribution = _reported(head, status, attribution, actors)
             elif lemma in c.intent and status == "asserted" and t.dep_ in {"xcomp", "dobj"}:
                 status = "intended"
             elif (
@@ -110,6 +101,22 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
             status = _inherit(status, head, t.dep_)
         t = head
     return status, attribution or _according_to(token, actors)
+
+
+def _reported(
+    head: Token, status: str, attribution: Actor | None, actors: DocActors
+) -> tuple[str, Actor | None]:
+    """What a reporting verb above an event does to it: "denied" makes it denied, "accused
+    X of" alleged (by the accuser), "said" only names who says so."""
+    c = cues()
+    lemma = head.lemma_.lower()
+    if lemma in c.deny and status == "asserted":
+        return "denied", attribution
+    if lemma in c.allege and status == "asserted":
+        return "alleged", attribution or _speaker(head, actors)
+    if lemma in c.speech:
+        return status, attribution or _speaker(head, actors)
+    return status, attribution
 
 
 def _according_to(token: Token, actors: DocActors) -> Actor | None:
