@@ -1,7 +1,8 @@
 """Publication dates: from metadata, else from the start of the text, else the user's default.
 
 Never today's date: an article whose date is unknown keeps ``None`` so that
-the events stage reports "date unknown" instead of inventing one. Dates are
+the events stage reports "date unknown" instead of inventing one; relative
+words ("now", "today", "yesterday", "this week") never give a date. Dates are
 returned as ISO ``YYYY-MM-DD`` in the publisher's own time zone (a story
 posted at 23:30 in New York is dated that day, not the next day in UTC).
 """
@@ -21,8 +22,34 @@ _LETTER = re.compile(r"[^\W\d_]")
 #: Only a date near the start is the publication date (a dateline or byline);
 #: later ones are usually about the events themselves.
 HEAD_CHARS = 300
+#: dateparser resolves relative words ("now", "today", "yesterday", "this week")
+#: against this day instead of today, so that such a "date" is obviously not a
+#: publication date (it is before any news) and is dropped: only a calendar date
+#: that names day, month and year counts.
+_RELATIVE_BASE = dt.datetime(1000, 1, 1)
+_EARLIEST = dt.date(1900, 1, 1)
 # A date that names day, month and year; "Monday" or "a year ago" are not publication dates.
-_SETTINGS: dict[str, Any] = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"}
+_SETTINGS: dict[str, Any] = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PREFER_DATES_FROM": "past",
+    "RELATIVE_BASE": _RELATIVE_BASE,
+}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+")
+_DAY = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?(?!\d)", re.IGNORECASE)
+_ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 
 
 def normalize_date(value: object) -> str | None:
@@ -53,7 +80,9 @@ def normalize_date(value: object) -> str | None:
     import dateparser  # slow to import; only needed for unusual metadata
 
     parsed = dateparser.parse(s, settings=_SETTINGS)
-    return parsed.date().isoformat() if parsed else None
+    if parsed is None or parsed.date() < _EARLIEST:  # "now 2019": relative, not a date
+        return None
+    return parsed.date().isoformat()
 
 
 def date_from_text(text: str) -> str | None:
@@ -86,13 +115,33 @@ def choose_date(meta: str | None, text: str, default: str | None) -> str | None:
 
 
 def _plausible(snippet: str, when: dt.datetime) -> bool:
-    """A found date counts if it names a year, is unambiguous and is not in the future."""
+    """A found date counts if it is a calendar date naming day, month and year (not
+    "now" or "this week" next to a year), is unambiguous and is not in the future."""
     if not _YEAR.search(snippet):
         return False
     numeric = _NUMERIC.search(snippet)
     if numeric and _numeric(numeric.group()) is None:
         return False
-    return dt.date(1900, 1, 1) <= when.date() <= dt.date.today()
+    if not _EARLIEST <= when.date() <= dt.date.today():
+        return False  # relative words land on _RELATIVE_BASE, long before any news
+    return _names_the_date(snippet, when.date())
+
+
+def _names_the_date(snippet: str, when: dt.date) -> bool:
+    """Whether the words found spell out ``when`` itself: its year, its month (by
+    name, or as a number in a numeric date) and its day. dateparser fills in what
+    a phrase lacks; a date it made up that way is not one the text gives."""
+    iso = _ISO_IN_TEXT.search(snippet)
+    if iso:
+        return _ymd(int(iso[1]), int(iso[3]), int(iso[4])) == when.isoformat()
+    numeric = _NUMERIC.search(snippet)
+    if numeric:
+        return _numeric(numeric.group()) == when.isoformat()
+    if str(when.year) not in _YEAR.findall(snippet):
+        return False
+    months = {_MONTHS[w] for w in _WORD.findall(snippet.lower()) if w in _MONTHS}
+    days = {int(d) for d in _DAY.findall(snippet)}
+    return months == {when.month} and when.day in days
 
 
 def _numeric(s: str) -> str | None:

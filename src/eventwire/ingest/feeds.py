@@ -1,15 +1,18 @@
-"""RSS and Atom feed files: one article per entry.
+"""RSS, Atom and JSON Feed files: one article per entry.
 
 Feeds are how many newsrooms publish; a saved feed file gives the headline,
 link, publication date and the summary or full content of each story. We
 parse from bytes in memory (a ``BytesIO``), so feedparser never opens a URL.
+
+A JSON Feed (jsonfeed.org, versions 1 and 1.1) is a ``.json`` file, so
+``records.read_json`` recognises it by its ``version`` and hands it here.
 """
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import feedparser
@@ -21,6 +24,8 @@ from .dates import choose_date, normalize_date
 from .html import html_to_text
 
 NOT_A_FEED = "not an RSS or Atom feed"
+#: What a JSON Feed's ``version`` starts with ("https://jsonfeed.org/version/1.1").
+JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 
 
 def read_feed(data: bytes, origin: str, opts: Options) -> Iterator[Item]:
@@ -83,3 +88,69 @@ def _plain(value: str, kind: str) -> str:
 def _struct_date(parsed: time.struct_time | None) -> str | None:
     """feedparser's UTC date, used only when the raw date string could not be read."""
     return time.strftime("%Y-%m-%d", parsed) if parsed else None
+
+
+def is_json_feed(data: object) -> bool:
+    """A parsed JSON document that is a JSON Feed: an object whose ``version`` is
+    jsonfeed.org's (an article exported with a "version" key of its own is not)."""
+    if not isinstance(data, Mapping):
+        return False
+    version = data.get("version")
+    return isinstance(version, str) and version.strip().lower().startswith(JSON_FEED_VERSIONS)
+
+
+def read_json_feed(feed: Mapping[str, Any], origin: str, opts: Options) -> Iterator[Item]:
+    """Items as articles (origin ``file#N``); the feed's title is each article's source.
+
+    An item's text is its ``content_text``, else its ``content_html`` without
+    markup, else its ``summary``; an item with none of them is reported by its
+    id (or title, or address) and the others go on.
+    """
+    items = feed.get("items")
+    if not isinstance(items, list) or not items:
+        yield InputError(origin, "the JSON Feed has no items")
+        return
+    outlet = _json_str(feed.get("title"))
+    for n, item in enumerate(items, start=1):
+        where = f"{origin}#{n}"
+        if not isinstance(item, Mapping):
+            yield InputError(where, "a JSON Feed item must be an object")
+            continue
+        yield _json_item_article(item, where, outlet, opts)
+
+
+def _json_item_article(item: Mapping[str, Any], where: str, outlet: str, opts: Options) -> Item:
+    item_id = _json_str(item.get("id"))
+    url = _json_str(item.get("url")) or _json_str(item.get("external_url"))
+    title = _json_str(item.get("title"))
+    text = (
+        _json_str(item.get("content_text"))
+        or html_to_text(_json_str(item.get("content_html")))
+        or _json_str(item.get("summary"))
+    )
+    if not text:
+        named = f" {item_id or title or url!r}" if (item_id or title or url) else ""
+        return InputError(
+            where, f"the JSON Feed item{named} has no content_text, content_html or summary"
+        )
+    meta_date = normalize_date(item.get("date_published")) or normalize_date(
+        item.get("date_modified")
+    )
+    return Article(
+        id=item_id or url or text_id(text),
+        text=text,
+        title=title,
+        date=choose_date(meta_date, text, opts.date),
+        url=url,
+        source=outlet,
+        origin=where,
+    )
+
+
+def _json_str(value: object) -> str:
+    """A JSON Feed field as text: strings stripped, numbers (some feeds' ids) as written."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""

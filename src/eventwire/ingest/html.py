@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..models import Article
 from .base import Item, Options
 from .dates import choose_date, normalize_date
+from .logs import attributed_logs
 
 NO_TEXT = "no article text found in the HTML"
 #: What is left of a page with no article (a menu, "Page not found") is a few
@@ -46,15 +47,16 @@ def read_html(
     (the capture date), then the user's ``--date``.
     """
     try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url or None,
-            with_metadata=True,
-            include_comments=False,
-            # the page's own metadata only: the "extensive" search guesses from
-            # copyright lines and any date in the page, which is worse than none
-            date_extraction_params={**set_date_params(False)},
-        )
+        with attributed_logs(origin):  # trafilatura's "discarding data" names this page
+            doc = trafilatura.bare_extraction(
+                html,
+                url=url or None,
+                with_metadata=True,
+                include_comments=False,
+                # the page's own metadata only: the "extensive" search guesses from
+                # copyright lines and any date in the page, which is worse than none
+                date_extraction_params={**set_date_params(False)},
+            )
     except Exception as exc:  # lxml/trafilatura raise many kinds on broken markup
         return InputError(origin, f"cannot parse the HTML ({type(exc).__name__}: {exc})")
     raw = (getattr(doc, "text", None) or "") if doc is not None else ""

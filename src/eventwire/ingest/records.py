@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..models import Article
 from .base import Item, Options, text_id
 from .dates import choose_date, normalize_date
+from .feeds import is_json_feed, read_json_feed
 
 #: Keys tried in order for each article field (case-insensitive); first non-empty wins.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -87,13 +88,17 @@ def read_jsonl(text: str, origin: str, opts: Options) -> Iterator[Item]:
 
 
 def read_json(text: str, origin: str, name: str, opts: Options) -> Iterator[Item]:
-    """A JSON file: one object (one article, id defaults to the file name) or a list of them."""
+    """A JSON file: one object (one article, id defaults to the file name), a list of
+    them, or a JSON Feed (jsonfeed.org; one article per item, see ``feeds``)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         yield InputError(
             origin, f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         )
+        return
+    if is_json_feed(data):  # jsonfeed.org: a feed's items, not one article
+        yield from read_json_feed(data, origin, opts)
         return
     if isinstance(data, dict):
         yield to_article(data, origin, opts, default_id=name)

@@ -2,7 +2,8 @@
 
 Spreadsheets are how many researchers keep their news. The header names the
 columns; ``records.ALIASES`` finds the usual names and ``columns=`` maps
-unusual ones (``columns={"text": "body", "id": "article_id"}``). A row is
+unusual ones (``columns={"text": "body", "id": "article_id"}``; on the command
+line ``--columns text=body,id=article_id``). A row is
 reported by its row number as a spreadsheet shows it (the header is row 1).
 """
 
@@ -63,7 +64,9 @@ def _check_header(header: list[str], opts: Options) -> str:
     if not any(k.lower() in names for k in keys_for("text", opts)):
         return (
             f"no text column in the header (looked for {', '.join(ALIASES['text'])}); "
-            f"name it with columns={{'text': ...}}; the columns are: {', '.join(header)}"
+            f"the columns are: {', '.join(header) or '(none)'}; say which one holds the "
+            "article text: --columns text=NAME on the command line, "
+            'columns={"text": NAME} in Python'
         )
     return ""
 
