@@ -27,9 +27,11 @@ lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-## Score the coder on the PLOVER dev sentences when ../shared is present.
+## Score the coder on the PLOVER dev sentences when ../shared is present (GOLD=FILE for another).
+GOLD ?= ../shared/eval/plover-gsr-dev.jsonl
 eval: install
-	$(BIN)/eventwire eval ../shared/eval/plover-gsr-dev.jsonl
+	@if [ -f "$(GOLD)" ]; then $(BIN)/eventwire eval "$(GOLD)"; \
+	else echo "make eval: no gold file at $(GOLD) (it comes with the team's shared folder beside the checkout); score your own with: make eval GOLD=tests/gold/sentences.jsonl" >&2; exit 2; fi
 
 bench: install
 	$(BIN)/eventwire bench

@@ -54,15 +54,16 @@ def test_ingest_query_and_reingest(tmp_path):
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     by_status = {}
     for r in rows:
-        by_status.setdefault(r["status"], set()).add(r["id"])
+        by_status.setdefault(r["status"], set()).add(r["ref"])
     assert by_status["coded"] == {"t-1", "t-2", "note.txt"}
     assert by_status["duplicate"] == {"t-1-copy"}
     assert len(by_status["rejected"]) == 2
 
     events = runner.invoke(main, ["events", "--db", db, "--format", "jsonl", "--status", "all"])
     evs = [json.loads(line) for line in events.stdout.splitlines()]
-    assert {e["doc_id"] for e in evs} >= {"t-1", "t-2"}
-    assert "t-1-copy" not in {e["doc_id"] for e in evs}  # a copy is not counted twice
+    docs = {e["doc_id"].rsplit("#", 1)[-1] for e in evs}  # ids name their input: news.jsonl#t-1
+    assert docs >= {"t-1", "t-2"}
+    assert "t-1-copy" not in docs  # a copy is not counted twice
     agree = [e for e in evs if e["event_type"] == "SUPPORT"]  # signing an agreement
     assert agree and agree[0]["date"] == "2023-05-09"
 

@@ -86,10 +86,11 @@ def test_ingest_a_page_and_a_feed_by_address(server, tmp_path):
     )
     assert out.exit_code == 1  # the robots.txt-forbidden address is named
     assert "robots.txt" in out.stderr
-    rows = {r["id"]: r for r in _articles(db) if r["status"] != "rejected"}
+    rows = {r["ref"]: r for r in _articles(db) if r["status"] != "rejected"}
     assert {"tw-1", "tw-2"} <= set(rows)
+    assert rows["tw-1"]["id"] == server + "/world.rss#tw-1"  # the feed names its entries
     assert rows["tw-1"]["date"] == "2024-05-07"
-    page = [r for r in rows.values() if r["id"].endswith("/story.html")]
+    page = [r for r in rows.values() if r["id"] == server + "/story.html"]  # its address
     assert page and page[0]["title"] == "Peru and Chile talks"
 
 

@@ -119,7 +119,7 @@ def test_one_command_reads_every_kind_and_names_the_broken(tmp_path):
         .invoke(main, ["articles", "--db", db, "--format", "jsonl"])
         .stdout.splitlines()
     ]
-    coded = {r["id"] for r in rows if r["status"] == "coded"}
+    coded = {r["ref"] for r in rows if r["status"] == "coded"}
     assert coded == {"a.txt", "b.html", "c1", "d1", "https://news.example.org/e", "f1", "g1"}
     assert len([r for r in rows if r["status"] == "rejected"]) == 6
     events = CliRunner().invoke(main, ["events", "--db", db, "--format", "jsonl"]).stdout

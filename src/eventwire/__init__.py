@@ -38,8 +38,21 @@ def code(text: str, date: str | None = None, doc_id: str = "doc") -> list[Event]
     return article.events
 
 
-def open(path: str | None = None, read_only: bool = False):  # noqa: A001 - the documented API name
-    """Open an eventwire database for queries: ``eventwire.open("eventwire.duckdb").events()``."""
+def open(  # noqa: A001 - the documented API name
+    path: str | None = None, read_only: bool = True, wait: float | None = None
+):
+    """Open an eventwire database for queries: ``eventwire.open("eventwire.duckdb").events()``.
+
+    Read-only by default, and the file is held only while a query runs, so an
+    ``eventwire ingest`` or ``watch`` can keep writing to it meanwhile; a query
+    that meets a writer's batch waits (up to ``wait`` seconds, default 10).
+    Pass ``read_only=False`` to save articles from Python.
+    """
     from .store import Store
 
-    return Store(path or Settings.from_env().db, read_only=read_only)
+    settings = Settings.from_env()
+    return Store(
+        path or settings.db,
+        read_only=read_only,
+        wait=settings.wait if wait is None else wait,
+    )

@@ -11,21 +11,119 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import DEFAULT_DB, Settings
-from .errors import EventwireError, InputError
+from .config import DEFAULT_DB, DEFAULT_WAIT, Settings
+from .errors import EventwireError, InputError, UsageError
 from .models import Event
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPT = 0, 1, 2, 130
 _INPUT_FORMATS = ["text", "jsonl", "json", "csv", "tsv", "html", "feed", "warc"]
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
-db_option = click.option(
+_db = click.option(
     "--db",
     envvar="EVENTWIRE_DB",
     default=DEFAULT_DB,
     show_default=True,
     help="DuckDB file (or set EVENTWIRE_DB).",
 )
+_wait = click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=DEFAULT_WAIT,
+    show_default=True,
+    help="Seconds to wait while another eventwire process holds the database.",
+)
+
+
+def db_option(f):
+    """--db and --wait, for every command that opens the database."""
+    return _db(_wait(f))
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """-v/-q given after the command name mean the same as before it."""
+    if value:
+        root = ctx.find_root()
+        if param.name == "quiet":
+            root.meta["eventwire.quiet"] = True
+        else:
+            root.meta["eventwire.verbose"] = root.meta.get("eventwire.verbose", 0) + int(value)
+        _configure_logging(root)
+    return value
+
+
+def _verbosity_params() -> list[click.Option]:
+    return [
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            expose_value=False,
+            callback=_set_verbosity,
+            help="More messages on stderr (-vv: debugging detail).",
+        ),
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set_verbosity,
+            help="Only errors on stderr.",
+        ),
+    ]
+
+
+class _Command(click.Command):
+    """Every command takes -v/-q, so `eventwire ingest -v` works as `eventwire -v ingest`."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.params.extend(_verbosity_params())
+
+
+def _configure_logging(root: click.Context) -> None:
+    verbose = root.meta.get("eventwire.verbose", 0)
+    level = (
+        logging.ERROR
+        if root.meta.get("eventwire.quiet")
+        else logging.DEBUG
+        if verbose > 1
+        else (logging.INFO if verbose else logging.WARNING)
+    )
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(level)
+
+
+class _Main(click.Group):
+    """Exit codes as documented: 0 fine, 1 some inputs failed, 2 usage, 130 interrupted.
+
+    No traceback reaches a user: an eventwire error is one line on stderr, and an
+    unexpected one names itself and asks for a report (``-vv`` shows the trace).
+    """
+
+    command_class = _Command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPT)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except EventwireError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:
+            logging.getLogger("eventwire").debug("unexpected error", exc_info=True)
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc}\n"
+                "This is a bug in eventwire; please report it with the command you ran "
+                "(add -vv to see where it happened).",
+                err=True,
+            )
+            ctx.exit(EXIT_INPUT)
 
 
 def _iso(value: object) -> str | None:
@@ -37,11 +135,14 @@ def _fail(message: str, code: int = EXIT_INPUT) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Main,
+    params=_verbosity_params(),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="eventwire")
-@click.option("-v", "--verbose", count=True, help="More messages on stderr.")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def main(verbose: int, quiet: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """eventwire: news articles in, PLOVER/CAMEO event data out.
 
     \b
@@ -49,16 +150,7 @@ def main(verbose: int, quiet: bool) -> None:
       eventwire code story.txt --date 2024-06-19 --format table
       eventwire ingest news/ && eventwire events --country PRK
     """
-    level = (
-        logging.ERROR
-        if quiet
-        else logging.DEBUG
-        if verbose > 1
-        else (logging.INFO if verbose else logging.WARNING)
-    )
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    _configure_logging(ctx.find_root())
 
 
 # -- code --------------------------------------------------------------------
@@ -129,6 +221,13 @@ def code(
             failed += 1
         else:
             articles.append(item)
+    undated = [a.origin or a.id for a in articles if a.date is None]
+    if undated:
+        click.echo(
+            f"warning: {len(undated)} text(s) carry no publication date (first: {undated[0]}); "
+            "events stay undated and 'on Tuesday' cannot be resolved; pass --date YYYY-MM-DD",
+            err=True,
+        )
     for article in pipeline.pipe(articles):
         if article.status == "rejected":
             click.echo(f"rejected {article.origin or article.id}: {article.reason}", err=True)
@@ -205,6 +304,12 @@ def _input_options(f):  # shared by ingest and watch
         help="Default: by file ending (and .gz), or by the server's content type.",
     )(f)
     f = click.option("--date", type=DATE, help="Publication date for inputs that carry none.")(f)
+    f = click.option(
+        "--replace",
+        is_flag=True,
+        help="An id already stored from the same input with other text: store the new "
+        "text in its place (default: keep the stored one and quarantine the new).",
+    )(f)
     return db_option(f)
 
 
@@ -226,6 +331,7 @@ def _run_ingest(
 ):
     import time
 
+    from .runners.local import Summary
     from .runners.local import ingest as run_ingest
 
     shown = [0]
@@ -237,13 +343,21 @@ def _run_ingest(
             rate = shown[0] / max(time.monotonic() - started, 1e-6)
             click.echo(f"\rstored {shown[0]} articles ({rate:.1f}/s)", err=True, nl=False)
 
-    summary = run_ingest(paths, settings, progress, input_format, _columns(columns), glob)
+    summary = Summary()
+    try:
+        run_ingest(paths, settings, progress, input_format, _columns(columns), glob, summary)
+    except KeyboardInterrupt:
+        summary.interrupted = True
     if sys.stderr.isatty() and shown[0]:
         click.echo("", err=True)
     for err in summary.rejected:
         click.echo(f"rejected {err.origin}: {err.reason}", err=True)
     for line in summary.lines():
         click.echo(line, err=True)
+    for line in summary.warnings():
+        click.echo(line, err=True)
+    if summary.interrupted:
+        sys.exit(EXIT_INTERRUPT)
     return summary
 
 
@@ -253,6 +367,8 @@ def _run_ingest(
 def ingest(
     paths: tuple[str, ...],
     db: str,
+    wait: float,
+    replace: bool,
     date: object,
     input_format: str | None,
     actors: str | None,
@@ -275,7 +391,9 @@ def ingest(
       eventwire ingest src/eventwire/data/sample/articles.jsonl news/ --date 2024-06-19
       eventwire ingest export.csv --columns text=body,date=published
     """
-    settings = Settings.from_env(db=db, date=_iso(date), actors=actors, workers=workers)
+    settings = Settings.from_env(
+        db=db, wait=wait, replace=replace, date=_iso(date), actors=actors, workers=workers
+    )
     summary = _run_ingest(list(paths), settings, input_format, columns, glob)
     sys.exit(EXIT_INPUT if summary.rejected else EXIT_OK)
 
@@ -306,6 +424,8 @@ def watch(
     every: str,
     runs: int,
     db: str,
+    wait: float,
+    replace: bool,
     date: object,
     input_format: str | None,
     actors: str | None,
@@ -325,7 +445,9 @@ def watch(
     import time
 
     pause = _interval(every)
-    settings = Settings.from_env(db=db, date=_iso(date), actors=actors, workers=workers)
+    settings = Settings.from_env(
+        db=db, wait=wait, replace=replace, date=_iso(date), actors=actors, workers=workers
+    )
     done = 0
     failed = False
     try:
@@ -337,17 +459,18 @@ def watch(
                 break
             time.sleep(pause)
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        click.echo(f"stopped after {done} round(s); what was read is stored", err=True)
+        sys.exit(EXIT_INTERRUPT)
     sys.exit(EXIT_INPUT if failed else EXIT_OK)
 
 
 # -- queries -----------------------------------------------------------------
-def _open_store(db: str):
+def _open_store(db: str, wait: float):
     from .store import Store
 
     if not Path(db).exists():
         _fail(f"no database at {db}; run `eventwire ingest PATH` first or pass --db", EXIT_USAGE)
-    return Store(db, read_only=True)
+    return Store(db, read_only=True, wait=wait)
 
 
 @main.command()
@@ -377,6 +500,7 @@ def _open_store(db: str):
 )
 def events(
     db: str,
+    wait: float,
     country: str | None,
     actor: str | None,
     event_type: str | None,
@@ -396,7 +520,7 @@ def events(
     """
     from .store import write_events
 
-    with _open_store(db) as store:
+    with _open_store(db, wait) as store:
         found = store.events(
             country=country,
             actor=actor,
@@ -430,14 +554,14 @@ def events(
     show_default=True,
     help="Output format.",
 )
-def articles(db: str, status: str | None, limit: int | None, fmt: str) -> None:
+def articles(db: str, wait: float, status: str | None, limit: int | None, fmt: str) -> None:
     """List stored articles (id, title, date, status, reason) and rejected inputs.
 
     \b
     Example:
       eventwire articles --status rejected
     """
-    with _open_store(db) as store:
+    with _open_store(db, wait) as store:
         rows = store.articles(status=status, limit=limit)
     if fmt == "jsonl":
         for r in rows:
@@ -446,11 +570,11 @@ def articles(db: str, status: str | None, limit: int | None, fmt: str) -> None:
     head = ("id", "date", "status", "events", "story", "title / reason")
     table = [head] + [
         (
-            str(r["id"])[:40],
+            _short(str(r["id"])),
             str(r.get("date") or "?"),
             r["status"],
             str(r.get("n_events") or 0),
-            str(r.get("story_id") or "")[:20],
+            _short(str(r.get("story_id") or ""), 24),
             (r.get("title") or r.get("reason") or "")[:70]
             if r["status"] != "rejected"
             else (r.get("reason") or "")[:90],
@@ -464,17 +588,22 @@ def articles(db: str, status: str | None, limit: int | None, fmt: str) -> None:
         )
 
 
+def _short(text: str, width: int = 48) -> str:
+    """The end of a long id: ids begin with the input's path, and its end tells them apart."""
+    return text if len(text) <= width else "…" + text[-(width - 1) :]
+
+
 @main.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def stats(db: str, as_json: bool) -> None:
+def stats(db: str, wait: float, as_json: bool) -> None:
     """Summarise the database: articles, events by type and status, top countries.
 
     \b
     Example:
       eventwire stats --db news.duckdb
     """
-    with _open_store(db) as store:
+    with _open_store(db, wait) as store:
         data = store.stats()
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -521,7 +650,7 @@ def format_stats(data: dict) -> str:
 @click.option(
     "--status", default="asserted", show_default=True, help="Status(es), comma-separated, or 'all'."
 )
-def export(db: str, fmt: str, output: str | None, status: str) -> None:
+def export(db: str, wait: float, fmt: str, output: str | None, status: str) -> None:
     """Export stored events (PLOVER-style JSON lines, JSON, CSV or Parquet).
 
     \b
@@ -533,7 +662,7 @@ def export(db: str, fmt: str, output: str | None, status: str) -> None:
 
     if fmt == "parquet" and not output:
         _fail("--format parquet needs --output FILE", EXIT_USAGE)
-    with _open_store(db) as store:
+    with _open_store(db, wait) as store:
         n = run_export(store, fmt, output or sys.stdout, status=status)
     click.echo(f"exported {n} events", err=True)
 
@@ -613,10 +742,7 @@ def bench(as_json: bool, repeat: int, workers: int) -> None:
 
 
 def run() -> None:  # pragma: no cover - console entry used by __main__
-    try:
-        main(standalone_mode=True)
-    except EventwireError as exc:
-        _fail(str(exc))
+    main(standalone_mode=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

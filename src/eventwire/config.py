@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 DEFAULT_DB = "eventwire.duckdb"
+#: Seconds a command waits for another eventwire process that holds the database.
+DEFAULT_WAIT = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +19,8 @@ class Settings:
     date: str | None = None  # publication date for inputs that carry none
     batch_size: int = 16  # articles per spaCy batch
     max_bytes: int = 20_000_000  # larger input files are rejected with a message
+    wait: float = DEFAULT_WAIT  # seconds to wait for another process holding the database
+    replace: bool = False  # store a new text under an id already stored with another
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -194,13 +194,17 @@ class Article:
     date: str | None = None  # publication date, ISO
     url: str = ""
     source: str = ""  # outlet
-    origin: str = ""  # where it was read from (file path, line)
+    origin: str = ""  # where it was read from (file path, line), for messages
+    #: The id within its input (a JSONL record's "id", a file's name); ``id`` is the
+    #: identity in the store, which also names the input, so that two inputs never collide.
+    ref: str = ""
     status: str = "new"
     reason: str = ""  # why it was rejected or marked duplicate
     content_hash: str = ""
     story_id: str = ""
     doc: Any = None  # spaCy Doc, set by the nlp stage, never stored
     minhash: bytes | None = None  # story signature (dedup), stored apart from the text
+    anchors: str = ""  # the story's names and numbers (dedup), stored with the minhash
     place: str = ""  # dateline place ("Seoul, South Korea")
     agency: str = ""  # dateline news agency ("AP")
     mentions: list[Mention] = field(default_factory=list)
@@ -214,6 +218,7 @@ class Article:
             "url": self.url,
             "source": self.source,
             "origin": self.origin,
+            "ref": self.ref,
             "status": self.status,
             "reason": self.reason,
             "content_hash": self.content_hash,

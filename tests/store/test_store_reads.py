@@ -98,6 +98,7 @@ def test_articles_listing(filled):
     assert [r["id"] for r in rows] == ["doc-1", "doc-2", "broken.html"]
     assert rows[0] == {
         "id": "doc-1",
+        "ref": "doc-1",  # an article saved without one: its id
         "title": "Protest in Kyiv — ünïcode",
         "date": "2024-03-04",
         "source": "Example Wire",

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,11 +63,14 @@ def test_creates_missing_folder_and_mixed_modes_in_one_process(tmp_path):
     path = tmp_path / "new" / "dir" / "db.duckdb"
     with Store(path) as s:
         assert path.exists()
-        with Store(path) as again:  # same mode: DuckDB shares the instance
+        with Store(path) as again:
             assert again.events() == []
-        with pytest.raises(StoreError, match="already open in this process"):
-            Store(path, read_only=True)
+        # The file is held only while an operation runs, so both modes can take turns.
+        with Store(path, read_only=True) as reader:
+            assert reader.events() == []
         assert s.events() == []
+        with s.session(), pytest.raises(StoreError, match="other mode"):
+            Store(path, read_only=True, wait=0)
 
 
 def test_threads_share_one_store(store, articles):
@@ -198,7 +202,7 @@ def test_repeated_article_in_batch_keeps_last(store, articles):
     a2 = articles[1]
     old = replace(a2, title="old")
     new = replace(a2, title="new", events=a2.events[:1])
-    assert store.save_many([old, articles[0], new]) == 3
+    assert store.save_many([old, articles[0], new]) == 2  # two articles are stored
     assert store.article("doc-2").title == "new"
     assert len(store.events(doc_id="doc-2", status="all")) == 1
 
@@ -244,40 +248,53 @@ def test_reject_upserts_and_clears(store):
     assert [r["id"] for r in store.articles()] == ["empty.html"]
 
 
-def _open_in_subprocess(path: Path, read_only: bool) -> subprocess.CompletedProcess:
+def _open_in_subprocess(path: Path, read_only: bool, wait: float = 0) -> subprocess.Popen:
     code = textwrap.dedent(
         f"""
         import sys
         from eventwire.errors import StoreError
         from eventwire.store import Store
         try:
-            Store({str(path)!r}, read_only={read_only!r})
+            print(len(Store({str(path)!r}, read_only={read_only!r}, wait={wait!r}).events()))
         except StoreError as exc:
             print(exc)
             sys.exit(3)
-        print("opened")
         """
     )
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
 @pytest.mark.parametrize("read_only", [False, True])
 def test_second_process_gets_in_use_message(filled, db_path, read_only):
-    result = _open_in_subprocess(db_path, read_only)
-    assert result.returncode == 3, result.stderr
-    message = result.stdout.strip()
-    assert "in use by another eventwire process" in message
-    assert str(db_path) in message and "--db" in message
+    with filled.session():  # a writer in the middle of a batch
+        out, err = _open_in_subprocess(db_path, read_only).communicate(timeout=60)
+    assert "in use by another eventwire process" in out, err
+    assert str(db_path) in out and "--db" in out and "--wait" in out
 
 
-def test_second_process_opens_after_close(db_path, articles):
-    with Store(db_path) as s:
-        s.save_many(articles)
-    result = _open_in_subprocess(db_path, True)
-    assert result.returncode == 0 and "opened" in result.stdout
+def test_second_process_waits_for_the_writer(filled, db_path):
+    """A reader meeting a writer's batch waits for it instead of failing."""
+    with filled.session():
+        reader = _open_in_subprocess(db_path, True, wait=30)
+        time.sleep(2.0)  # the reader is started and blocked on the lock by now
+        assert reader.poll() is None, reader.communicate()
+    out, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert out.strip() == "2"  # the asserted events of the two articles
+
+
+def test_store_holds_the_file_only_while_it_works(filled, db_path):
+    out, err = _open_in_subprocess(db_path, True).communicate(timeout=60)
+    assert out.strip() == "2", err
+    out, err = _open_in_subprocess(db_path, False).communicate(timeout=60)
+    assert out.strip() == "2", err
 
 
 def test_an_older_database_is_upgraded_in_place(tmp_path):
@@ -292,13 +309,18 @@ def test_an_older_database_is_upgraded_in_place(tmp_path):
     for statement in _DDL_V1:
         con.execute(statement)
     con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute(
+        "INSERT INTO articles (id, title, status, content_hash, text, n_events, origin) "
+        "VALUES ('report.txt', 't', 'coded', 'h', 'Some text.', 0, 'a/report.txt')"
+    )
     con.close()
     with Store(path) as store:
-        assert store.articles() == []
+        # An article stored by an older version keeps its id; its ref is that id.
+        assert [(r["id"], r["ref"]) for r in store.articles()] == [("report.txt", "report.txt")]
         assert store.signatures() == []
     con = duckdb.connect(str(path), read_only=True)
     version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     columns = {r[0] for r in con.execute("DESCRIBE articles").fetchall()}
     con.close()
     assert int(version) == SCHEMA_VERSION
-    assert {"place", "agency"} <= columns
+    assert {"place", "agency", "ref"} <= columns

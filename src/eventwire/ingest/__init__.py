@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import InputError
 from ..fetch import Fetcher, is_url
-from .base import FIELDS, Item, Options, too_big
+from ..models import Article
+from .base import FIELDS, Item, Options, text_id, too_big
 from .compressed import gunzip
 from .decode import decode_bytes, html_charset, is_binary
 from .detect import FORMATS, SUFFIX_FORMATS, check_format, format_of, unsupported
@@ -53,6 +54,7 @@ def read_paths(
     *,
     columns: Mapping[str, str] | None = None,
     glob: str | None = None,
+    identify: bool = False,
 ) -> Iterator[Item]:
     """Articles from files, directories (recursive) and ``-`` (stdin).
 
@@ -61,26 +63,72 @@ def read_paths(
     in CSV, JSON and JSONL (``{"text": "body", "id": "article_id"}``).
     ``glob`` keeps only matching files when walking directories
     (``"*.jsonl"``, ``"2024/*.html"``); files named explicitly are always read.
+
+    Each article's ``id`` is the one it has within its input (a record's "id",
+    a file's name). With ``identify`` (what storing needs) the id also names the
+    input, so that articles from different inputs never collide: see ``identity``.
     """
     check_format(input_format)
     opts = Options(date=date, max_bytes=max_bytes, columns=dict(columns or {}))
     fetcher: Fetcher | None = None
     for raw in paths:
         if raw == "-":
-            yield from _read_stdin(opts, input_format or "text")
+            items = _read_stdin(opts, input_format or "text")
+            yield from _identified(items, "stdin", STDIN) if identify else items
             continue
         if is_url(raw):
             fetcher = fetcher or Fetcher(max_bytes=max_bytes)
-            yield from read_url(raw, fetcher, opts, input_format)
+            items = read_url(raw, fetcher, opts, input_format)
+            yield from _identified(items, raw, raw) if identify else items
             continue
         path = Path(raw)
         if path.is_dir():
-            for f in walk(path, glob):
-                yield from _read_path(f, opts, input_format, root=path)
+            problems: list[InputError] = []
+            files = walk(path, glob, problems=problems)
+            yield from problems  # loops, broken links, folders that cannot be listed
+            for f in files:
+                items = _read_path(f, opts, input_format, root=path)
+                yield from _identified(items, _input_key(f), str(f)) if identify else items
         elif path.exists():
-            yield from _read_path(path, opts, input_format)
+            items = _read_path(path, opts, input_format)
+            yield from _identified(items, _input_key(path), str(path)) if identify else items
         else:
             yield InputError(raw, "no such file or directory")
+
+
+def identity(input_key: str, ref: str, whole: bool) -> str:
+    """An article's id in the store: the input it came from, and its id there.
+
+    ``input_key`` is the file's absolute path, the address, or ``stdin``; ``whole``
+    says the article is the whole input (a text or HTML file), so the input alone
+    names it. Otherwise ``input#ref``: "/news/world.jsonl#17".
+    """
+    return input_key if whole else f"{input_key}#{ref}"
+
+
+def _input_key(path: Path) -> str:
+    """A file's identity: its absolute path, so that running from another folder,
+    or naming the file another way, still finds the article already stored."""
+    return path.resolve().as_posix()
+
+
+def _identified(items: Iterable[Item], input_key: str, origin: str) -> Iterator[Item]:
+    """Give each article its store identity (``identity``), keeping its own id as ``ref``.
+
+    An article whose origin is the input's own is the whole input. A fetched page
+    is named by its address; text piped on stdin has no name, so its content
+    names it: two different texts piped in two runs stay two articles.
+    """
+    for item in items:
+        if isinstance(item, Article):
+            item.ref = item.id
+            whole = item.origin == origin
+            if whole and origin == STDIN:
+                ref = text_id(item.text) if item.id == "stdin" else item.id
+                item.id = identity("stdin", ref, whole=False)
+            elif not (whole and is_url(origin)):
+                item.id = identity(input_key, item.id, whole)
+        yield item
 
 
 def read_file(
@@ -113,29 +161,113 @@ def read_stream(
     yield from _read_data(data, input_format, origin, "stdin", opts, empty="empty input")
 
 
-def walk(directory: Path, glob: str | None = None) -> list[Path]:
+def walk(
+    directory: Path, glob: str | None = None, problems: list[InputError] | None = None
+) -> list[Path]:
     """Files under ``directory``, sorted, without hidden files or hidden folders (``.git``)
     and without eventwire databases.
 
     ``glob`` is matched against the path relative to ``directory`` from the
     right, so ``*.jsonl`` matches at any depth and ``2024/*.html`` in any ``2024``.
+
+    Folders reached through symbolic links are read too, each folder once. What
+    cannot be followed is not a file to read: a symbolic link loop, a broken
+    link, a folder that cannot be listed, a pipe or a device. With ``problems``,
+    each of those is appended to it as an ``InputError`` naming the path and
+    why (sorted by path; a file only if ``glob`` would keep it), so that the
+    caller reports it like any other unusable input.
     """
-    found = []
-    for p in directory.rglob("*"):
-        rel = p.relative_to(directory)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-            continue
-        if p.name.endswith((".duckdb", ".duckdb.wal")):
-            continue  # an eventwire database kept beside the news it was made from
-        if glob and not rel.match(glob):
-            continue
-        found.append(p)
+    import errno
+    import logging
+    import os
+    import stat
+
+    found: list[Path] = []
+    trouble: list[InputError] = []
+
+    def cannot_list(err: OSError) -> None:  # os.walk could not list a folder
+        where = Path(err.filename) if err.filename is not None else directory
+        trouble.append(InputError(str(where), f"cannot list the folder ({err.strerror or err})"))
+
+    def folder_id(path: Path) -> tuple[int, int] | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
+
+    def within(path: Path, folder: Path) -> bool:
+        return path.parts[: len(folder.parts)] == folder.parts
+
+    def unfollowable(path: Path, exc: OSError) -> str:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself); not followed"
+        if not path.is_symlink():
+            return f"cannot open it ({exc.strerror or exc})"
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        if exc.errno == errno.ENOENT:
+            return f"broken symbolic link: it points to {target}, which does not exist"
+        return f"cannot follow the symbolic link to {target} ({exc.strerror or exc})"
+
+    seen: dict[tuple[int, int], Path] = {}  # each folder read, and where it was read
+    top_id = folder_id(directory)
+    if top_id is not None:
+        seen[top_id] = directory
+    for dirpath, dirnames, filenames in os.walk(directory, onerror=cannot_list, followlinks=True):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            sub = here / name
+            ident = folder_id(sub)
+            if ident is None:  # gone or unreadable since it was listed
+                trouble.append(InputError(str(sub), "cannot open the folder"))
+            elif ident not in seen:
+                seen[ident] = sub
+                keep.append(name)
+            elif within(here, seen[ident]):
+                trouble.append(
+                    InputError(
+                        str(sub),
+                        f"symbolic link loop: it leads back to {seen[ident]}, a folder it is in;"
+                        " not followed",
+                    )
+                )
+            else:  # the same folder under a second name: nothing is lost, it is read once
+                logging.getLogger("eventwire.ingest").info(
+                    "%s: not read again, it is the folder %s", sub, seen[ident]
+                )
+        dirnames[:] = keep  # os.walk goes only into these, in this order
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith((".duckdb", ".duckdb.wal")):
+                continue  # hidden; an eventwire database kept beside the news it was made from
+            p = here / name
+            if glob and not p.relative_to(directory).match(glob):
+                continue
+            try:
+                mode = p.stat().st_mode
+            except OSError as exc:
+                trouble.append(InputError(str(p), unfollowable(p, exc)))
+                continue
+            if stat.S_ISREG(mode):
+                found.append(p)
+            else:
+                kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket or device"
+                trouble.append(InputError(str(p), f"not a regular file ({kind}); not read"))
+    if problems is not None:
+        problems.extend(sorted(trouble, key=lambda e: e.origin))
     return sorted(found)
 
 
 def _read_path(
     path: Path, opts: Options, input_format: str | None, root: Path | None = None
 ) -> Iterator[Item]:
+    from .logs import attributed  # the libraries' log lines name this file
+
     origin = str(path)
     name = str(path.relative_to(root)) if root else path.name
     fmt, gzipped = format_of(path.name)
@@ -150,7 +282,7 @@ def _read_path(
             return
         if fmt == "warc":  # streamed; the limit applies to each page (see warc.py)
             with path.open("rb") as fh:
-                yield from read_warc(fh, origin, opts)
+                yield from attributed(origin, read_warc(fh, origin, opts))
             return
         if size > opts.max_bytes:
             yield InputError(origin, too_big(size, opts.max_bytes))
@@ -165,7 +297,7 @@ def _read_path(
             yield InputError(origin, reason)
             return
         data = unpacked
-    yield from _read_data(data, fmt, origin, name, opts)
+    yield from attributed(origin, _read_data(data, fmt, origin, name, opts))
 
 
 def read_url(
@@ -214,29 +346,43 @@ def _read_stdin(opts: Options, fmt: str) -> Iterator[Item]:
 def _read_data(
     data: bytes, fmt: str, origin: str, name: str, opts: Options, empty: str = "empty file"
 ) -> Iterator[Item]:
-    """The checks every input shares, then the reader for ``fmt``."""
+    """The checks every input shares, then the reader for ``fmt``.
+
+    Log lines of the libraries the readers use (trafilatura, warcio, ...) are
+    re-emitted on ``eventwire.ingest`` at DEBUG, named by ``origin`` (see ``logs``).
+    """
+    from .logs import attributed, attributed_logs
+
     if not data.strip():
         yield InputError(origin, empty if not data else "no text")
+        return
+    if fmt == "warc":  # before the NUL check: gzip members and compressed pages are binary
+        yield from attributed(origin, read_warc(io.BytesIO(data), origin, opts))
         return
     if is_binary(data):
         yield InputError(origin, "binary file (contains NUL bytes), not text")
         return
     if fmt == "feed":  # feedparser reads the XML encoding declaration itself
-        yield from read_feed(data, origin, opts)
+        yield from attributed(origin, read_feed(data, origin, opts))
         return
-    if fmt == "warc":
-        yield from read_warc(io.BytesIO(data), origin, opts)
+    with attributed_logs(origin):  # one item: made here, handed over outside
+        text, reason = decode_bytes(data, html_charset(data) if fmt == "html" else None)
+        if text is None:
+            one: Item | None = InputError(origin, reason)
+        elif fmt == "text":
+            one = read_text(text, origin, name, opts)
+        elif fmt == "html":
+            one = read_html(text, origin, name, opts)
+        else:
+            one = None
+    if one is not None:
+        yield one
         return
-    text, reason = decode_bytes(data, html_charset(data) if fmt == "html" else None)
-    if text is None:
-        yield InputError(origin, reason)
-    elif fmt == "text":
-        yield read_text(text, origin, name, opts)
-    elif fmt == "html":
-        yield read_html(text, origin, name, opts)
-    elif fmt == "jsonl":
-        yield from read_jsonl(text, origin, opts)
+    assert text is not None
+    if fmt == "jsonl":
+        items = read_jsonl(text, origin, opts)
     elif fmt == "json":
-        yield from read_json(text, origin, name, opts)
+        items = read_json(text, origin, name, opts)
     else:
-        yield from read_table(text, origin, opts, delimiter="\t" if fmt == "tsv" else None)
+        items = read_table(text, origin, opts, delimiter="\t" if fmt == "tsv" else None)
+    yield from attributed(origin, items)

@@ -1,8 +1,10 @@
 """The local runner: read inputs, run the pipeline, store results, quarantine bad inputs.
 
-Each article is stored with its events in one transaction, and an article
-already stored with the same text is skipped, so a run that is killed and
-started again ends with the store an uninterrupted run would have made.
+The store is touched only at the start (what is stored already) and once per
+batch: the batch's articles, their events, the inputs rejected meanwhile and the
+quarantine entries that a successful read clears, all in one transaction. So a
+run that is killed and started again ends with the store an uninterrupted run
+would have made, and other processes can read the store between batches.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from ..models import Article
 from ..pipeline import Pipeline
 from ..store import Store
 
+#: Articles per store transaction; the store is free for readers between batches.
+BATCH = 50
+
 
 @dataclass
 class Summary:
@@ -28,6 +33,8 @@ class Summary:
     duplicates: int = 0
     events: int = 0
     rejected: list[InputError] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)  # articles stored without a date
+    interrupted: bool = False
 
     def lines(self) -> list[str]:
         return [
@@ -40,8 +47,38 @@ class Summary:
             f"events coded:       {self.events}",
         ]
 
+    def warnings(self) -> list[str]:
+        out = []
+        if self.undated:
+            out.append(
+                f"warning: {len(self.undated)} article(s) carry no publication date "
+                f"(first: {self.undated[0]}), so their events are undated and 'on Tuesday' "
+                "cannot be resolved; pass --date YYYY-MM-DD"
+            )
+        if self.interrupted:
+            out.append(
+                f"interrupted: stored {self.stored} of {self.read} articles read; "
+                "run the same command again to continue (nothing is stored twice)"
+            )
+        return out
+
 
 Progress = Callable[[int], None]
+
+
+class _Batch:
+    """What waits for the next store transaction."""
+
+    def __init__(self) -> None:
+        self.articles: list[Article] = []
+        self.rejected: list[tuple[str, str, str]] = []  # (origin, reason, excerpt)
+        self.read: list[str] = []  # origins read fine: their old rejection goes
+
+    def clear(self) -> None:
+        self.articles, self.rejected, self.read = [], [], []
+
+    def __len__(self) -> int:
+        return len(self.articles) + len(self.rejected)
 
 
 def ingest(
@@ -51,54 +88,107 @@ def ingest(
     input_format: str | None = None,
     columns: dict[str, str] | None = None,
     glob: str | None = None,
+    summary: Summary | None = None,
 ) -> Summary:
-    """Ingest files/directories into the store named by ``settings.db``."""
-    summary = Summary()
-    with Store(settings.db) as store:
-        known = store.known_hashes()
-        pipeline = Pipeline.default(settings, known_hashes=known, signatures=store.signatures())
+    """Ingest files/directories into the store named by ``settings.db``.
+
+    On Ctrl-C (``KeyboardInterrupt``) what was finished is saved, ``summary`` (pass
+    one to read it afterwards) is marked ``interrupted`` and the interrupt goes on.
+    """
+    summary = summary if summary is not None else Summary()
+    store = Store(settings.db, wait=settings.wait)
+    try:
+        with store.session():
+            known, signatures = store.known_hashes(), store.signatures()
+        pipeline = Pipeline.default(settings, known_hashes=known, signatures=signatures)
+        batch = _Batch()
+        seen: dict[str, str] = {}  # id -> content hash, for repeats within this run
         items = read_paths(
-            paths, settings.date, settings.max_bytes, input_format, columns=columns, glob=glob
+            paths,
+            settings.date,
+            settings.max_bytes,
+            input_format,
+            columns=columns,
+            glob=glob,
+            identify=True,
         )
-        fresh = _articles(items, store, summary)
-        batch: list[Article] = []
-        for article in pipeline.pipe(fresh):
-            if article.status == "unchanged" or (
-                article.status == "duplicate" and store.has_text(article.id, article.content_hash)
-            ):
-                summary.unchanged += 1  # same id and text as an earlier run: nothing to do
-                continue
-            if article.status == "rejected":
-                store.reject(article.origin or article.id, article.reason, article.text[:200])
-                summary.rejected.append(InputError(article.origin or article.id, article.reason))
-                continue
-            batch.append(article)
-            summary.stored += 1
-            summary.duplicates += article.status == "duplicate"
-            summary.events += len(article.events)
-            if len(batch) >= 50:
-                store.save_many(batch)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            store.save_many(batch)
-            if progress:
-                progress(len(batch))
+        try:
+            for article in pipeline.pipe(_articles(items, batch, summary)):
+                _take(article, batch, seen, summary)
+                if len(batch) >= BATCH:
+                    _flush(store, batch, settings, summary, progress)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            _flush(store, batch, settings, summary, progress)  # what is finished is kept
+            raise
+        _flush(store, batch, settings, summary, progress)
+    finally:
+        store.close()
     return summary
 
 
-def _articles(items: Iterable[Item], store: Store, summary: Summary) -> Iterator[Article]:
-    """Readable articles; rejected inputs go to the quarantine table as they come."""
+def _take(article: Article, batch: _Batch, seen: dict[str, str], summary: Summary) -> None:
+    """Sort one processed article into the batch (or count it as nothing to do)."""
+    if article.status == "unchanged":
+        summary.unchanged += 1  # same id and text as an earlier run: nothing to do
+        return
+    if article.status == "rejected":
+        reason = article.reason
+        batch.rejected.append((article.origin or article.id, reason, article.text[:200]))
+        summary.rejected.append(InputError(article.origin or article.id, reason))
+        return
+    before = seen.get(article.id)
+    if before == article.content_hash:
+        summary.unchanged += 1  # the same article twice in this run: stored once
+        return
+    if before is not None:
+        reason = (
+            f"id {article.ref or article.id!r} is used twice in this input with different "
+            "text; the first was stored, this one was not. Give each article its own id"
+        )
+        batch.rejected.append((article.origin or article.id, reason, article.text[:200]))
+        summary.rejected.append(InputError(article.origin or article.id, reason))
+        return
+    seen[article.id] = article.content_hash
+    batch.articles.append(article)
+
+
+def _flush(
+    store: Store,
+    batch: _Batch,
+    settings: Settings,
+    summary: Summary,
+    progress: Progress | None,
+) -> None:
+    if not len(batch) and not batch.read:
+        return
+    saved = store.save_batch(
+        batch.articles, replace=settings.replace, rejected=batch.rejected, read=batch.read
+    )
+    for article in saved.stored:
+        summary.stored += 1
+        summary.duplicates += article.status == "duplicate"
+        summary.events += len(article.events)
+        if article.date is None:
+            summary.undated.append(article.origin or article.id)
+    summary.unchanged += len(saved.unchanged)
+    for article, reason in saved.conflicts:
+        summary.rejected.append(InputError(article.origin or article.id, reason))
+    if progress and saved.stored:
+        progress(len(saved.stored))
+    batch.clear()
+
+
+def _articles(items: Iterable[Item], batch: _Batch, summary: Summary) -> Iterator[Article]:
+    """Readable articles; rejected inputs wait in the batch for the quarantine table."""
     for item in items:
+        summary.sources.add(_source_of(item.origin))
         if isinstance(item, InputError):
-            store.reject(item.origin, item.reason)
+            batch.rejected.append((item.origin, item.reason, ""))
             summary.rejected.append(item)
-            summary.sources.add(_source_of(item.origin))
             continue
         summary.read += 1
-        summary.sources.add(_source_of(item.origin))
-        store.clear_rejected(item.origin)
+        batch.read.append(item.origin)
         yield item
 
 

@@ -1,16 +1,24 @@
-"""``Store``: the one object that owns the DuckDB connection.
+"""``Store``: the one object that talks to the DuckDB file.
 
 Every write happens inside a transaction so that a crash (or Ctrl-C) midway
 never leaves an article without its events, and every write is an upsert or a
 delete-then-insert so that running the same input again changes nothing.
+
+DuckDB lets one process at a time hold a file for writing, and a writer locks
+out readers in other processes too. So a ``Store`` holds the file only while it
+works: each read opens, queries and closes, and a writer holds it for one batch
+(``session()``). Another process meeting the lock waits, up to ``wait`` seconds,
+instead of failing at once: ``eventwire events`` answers while an ingest runs.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -26,13 +34,21 @@ from eventwire.store.schema import ensure_schema
 
 #: How many characters of a rejected input we keep: enough to recognise it.
 EXCERPT_CHARS = 2000
+#: Seconds to wait for another process that holds the file (readers and writers alike).
+DEFAULT_WAIT = 10.0
 
 
-def lock_message(path: str | os.PathLike[str]) -> str:
+class StoreBusy(StoreError):
+    """The file is held by another process (or by this one in the other mode)."""
+
+
+def lock_message(path: str | os.PathLike[str], waited: float = 0.0) -> str:
     """The message for a database file held by another process (also used by the CLI)."""
+    after = f" after waiting {waited:g} s" if waited else ""
     return (
-        f"{path} is in use by another eventwire process (for example `eventwire serve`); "
-        "stop it or use --db to pick another file"
+        f"{path} is in use by another eventwire process (an `ingest` or `watch` writing "
+        f"to it){after}; wait for it to finish, give more time with --wait SECONDS, "
+        "or use --db to pick another file"
     )
 
 
@@ -58,49 +74,107 @@ def _connect(path: str | os.PathLike[str], read_only: bool) -> duckdb.DuckDBPyCo
         return duckdb.connect(target, read_only=read_only)
     except duckdb.Error as exc:
         if _is_lock_error(exc):
-            raise StoreError(lock_message(path)) from exc
+            raise StoreBusy(lock_message(path)) from exc
         if "different configuration" in str(exc):
-            # DuckDB shares one instance per file inside a process; modes cannot mix.
-            raise StoreError(
-                f"{path} is already open in this process in the other mode "
-                f"(read-only vs read-write); close that Store first"
+            # DuckDB shares one instance per file inside a process; modes cannot mix
+            # while the other one is open (another thread's session): wait for it.
+            raise StoreBusy(
+                f"{path} is open in this process in the other mode (read-only vs "
+                "read-write); close that Store or its session first"
             ) from exc
         raise StoreError(f"cannot open database {path}: {exc}") from exc
+
+
+@dataclass
+class Saved:
+    """What one ``save_batch`` did: counts a caller can report truthfully."""
+
+    stored: list[Article] = field(default_factory=list)  # new or replaced
+    unchanged: list[Article] = field(default_factory=list)  # same id and text already stored
+    conflicts: list[tuple[Article, str]] = field(default_factory=list)  # (article, reason)
 
 
 class Store:
     """An eventwire database: articles, their events, and rejected inputs.
 
-    ``Store(path)`` creates the file and schema when missing. One process may hold
-    a file open for writing; a second one gets a StoreError saying so. Methods are
-    serialised with a lock because one DuckDB connection must not be used from two
-    threads at once (``eventwire serve`` answers requests on several threads).
+    ``Store(path)`` creates the file and schema when missing (``read_only=True``
+    never creates or changes anything). The file is held only during an operation
+    or a ``session()``; meeting another process's lock, the store retries for up
+    to ``wait`` seconds, then raises a StoreError saying who holds it. Methods
+    are serialised with a lock because one DuckDB connection must not be used
+    from two threads at once.
     """
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], read_only: bool = False, wait: float = DEFAULT_WAIT
+    ) -> None:
         self.path = os.fspath(path)
         self.read_only = read_only
+        self.wait = max(0.0, float(wait))
         self._lock = threading.RLock()
-        self._con: duckdb.DuckDBPyConnection | None = _connect(path, read_only)
-        try:
-            ensure_schema(self._con, self.path, read_only)
-        except StoreError:
-            self.close()
-            raise
-        except duckdb.Error as exc:
-            self.close()
-            raise StoreError(f"cannot set up the database schema in {self.path}: {exc}") from exc
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._depth = 0  # nested sessions share one connection
+        self._closed = False
+        # ":memory:" lives only as long as its connection: keep it for the Store's life.
+        self._keep = self.path == ":memory:"
+        with self.session():  # create or migrate the schema now, and fail early
+            pass
 
     # ------------------------------------------------------------------ lifecycle
 
-    def close(self) -> None:
-        """Release the file (and its lock). Safe to call twice."""
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.wait
+        delay = 0.02
+        while True:
+            try:
+                con = _connect(self.path, self.read_only)
+                break
+            except StoreBusy as exc:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if self.wait:
+                        raise StoreBusy(lock_message(self.path, self.wait)) from exc
+                    raise
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 0.25)
+        try:
+            ensure_schema(con, self.path, self.read_only)
+        except StoreError:
+            con.close()
+            raise
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"cannot set up the database schema in {self.path}: {exc}") from exc
+        return con
+
+    @contextmanager
+    def session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Hold the file for several operations (a writer's batch); nested calls share it."""
         with self._lock:
-            if self._con is not None:
-                try:
-                    self._con.close()
-                finally:
-                    self._con = None
+            if self._closed:
+                raise StoreError(f"{self.path} is closed; open a new Store to use it")
+            if self._con is None:
+                self._con = self._open()
+            self._depth += 1
+            try:
+                yield self._con
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and not self._keep:
+                    self._release()
+
+    def _release(self) -> None:
+        if self._con is not None:
+            try:
+                self._con.close()
+            finally:
+                self._con = None
+
+    def close(self) -> None:
+        """Release the file (and its lock) for good. Safe to call twice."""
+        with self._lock:
+            self._closed = True
+            self._release()
 
     def __enter__(self) -> Store:
         return self
@@ -115,19 +189,12 @@ class Store:
 
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
-        state = "closed" if self._con is None else mode
-        return f"Store({self.path!r}, {state})"
-
-    def _conn(self) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            raise StoreError(f"{self.path} is closed; open a new Store to use it")
-        return self._con
+        return f"Store({self.path!r}, {'closed' if self._closed else mode})"
 
     @contextmanager
     def _read(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Hold the lock and turn DuckDB errors into StoreError naming the operation."""
-        with self._lock:
-            con = self._conn()
+        """Hold the file and turn DuckDB errors into StoreError naming the operation."""
+        with self.session() as con:
             try:
                 yield con
             except duckdb.Error as exc:
@@ -140,8 +207,7 @@ class Store:
             raise StoreError(
                 f"cannot {what}: {self.path} was opened read-only; open it without read_only"
             )
-        with self._lock:
-            con = self._conn()
+        with self.session() as con:
             con.begin()
             try:
                 yield con
@@ -152,8 +218,6 @@ class Store:
                 except duckdb.Error:
                     pass  # a failed COMMIT may already have ended the transaction
                 if isinstance(exc, duckdb.Error):
-                    if _is_lock_error(exc):
-                        raise StoreError(lock_message(self.path)) from exc
                     raise StoreError(
                         f"cannot {what} in {self.path}; nothing was written: {exc}"
                     ) from exc
@@ -167,11 +231,9 @@ class Store:
 
         Bad data (an event of another document) is refused here, so it can never
         abort a transaction halfway or be deleted with the wrong document later.
-        An id repeated within the batch keeps its last version, as if saved in turn.
         """
-        latest = {a.id: a for a in batch}
         article_rows, event_rows = [], []
-        for article in latest.values():
+        for article in batch:
             events = dedupe_events(article.events)
             for ev in events:
                 if ev.doc_id != article.id:
@@ -183,37 +245,70 @@ class Store:
             event_rows.extend(event_row(ev) for ev in events)
         return article_rows, event_rows
 
-    def _save_batch(self, batch: list[Article]) -> int:
-        """Upsert the articles, delete their old events, append the new ones: one transaction.
+    def save_batch(
+        self,
+        articles: Iterable[Article],
+        *,
+        replace: bool = True,
+        rejected: Iterable[tuple[str, str, str]] = (),
+        read: Iterable[str] = (),
+    ) -> Saved:
+        """Store a batch of articles with their events, in one transaction.
 
-        Events are deleted and re-inserted (not upserted) so events that a newer
-        coder no longer finds disappear.
+        An article whose id is already stored with the same text is left as it is
+        (``unchanged``). One stored with *different* text is replaced when
+        ``replace`` is true; otherwise it is a conflict: nothing is overwritten and
+        the new version is quarantined with the reason. ``rejected`` holds
+        (origin, reason, excerpt) of inputs to quarantine, ``read`` the origins
+        read successfully (their old rejections are cleared). Events are deleted
+        and re-inserted, not upserted, so events a newer coder no longer finds go.
+        An id repeated within the batch keeps its last version, as if saved in turn.
         """
-        article_rows, event_rows = self._prepare(batch)
-        latest = {a.id: a for a in batch}
-        signature_rows = [
-            (a.id, a.story_id or a.id, a.minhash) for a in latest.values() if a.minhash
-        ]
-        what = f"save article {batch[0].id}"
-        if len(batch) > 1:
-            what = f"save articles {batch[0].id} .. {batch[-1].id}"
+        latest = list({a.id: a for a in articles}.values())
+        out = Saved()
+        what = "save articles"
+        if latest:
+            what = f"save article {latest[0].id}" + (
+                f" .. {latest[-1].id}" if len(latest) > 1 else ""
+            )
+        rejected, read = list(rejected), list(read)
         with self._transaction(what) as con:
-            q.upsert_articles(con, article_rows, _now())
-            q.delete_events(con, [row[0] for row in article_rows])
-            q.insert_events(con, event_rows)
+            stored = q.select_hashes(con, [a.id for a in latest])
+            for article in latest:
+                before = stored.get(article.id)
+                if before is None or replace:
+                    out.stored.append(article)
+                elif before == article.content_hash:
+                    out.unchanged.append(article)
+                else:
+                    out.conflicts.append((article, _conflict(article)))
+            article_rows, event_rows = self._prepare(out.stored)
+            signature_rows = [
+                (a.id, a.story_id or a.id, a.minhash, a.anchors) for a in out.stored if a.minhash
+            ]
+            if article_rows:
+                q.upsert_articles(con, article_rows, _now())
+                q.delete_events(con, [row[0] for row in article_rows])
+                q.insert_events(con, event_rows)
             if signature_rows:
                 q.upsert_signatures(con, signature_rows)
-        return len(batch)
+            if read:
+                q.delete_rejected(con, read)
+            now = _now()
+            for origin, reason, excerpt in rejected:
+                q.upsert_rejected(con, origin, reason, excerpt[:EXCERPT_CHARS], now)
+            for article, reason in out.conflicts:
+                q.upsert_rejected(
+                    con, article.origin or article.id, reason, article.text[:EXCERPT_CHARS], now
+                )
+        return out
 
     def save(self, article: Article) -> None:
-        """Store one article and replace its events, in one transaction.
-
-        n_events is the number of events stored (after dropping repeated event ids).
-        """
-        self._save_batch([article])
+        """Store one article and replace its events, in one transaction."""
+        self.save_batch([article])
 
     def save_many(self, articles: Iterable[Article], batch_size: int = 50) -> int:
-        """Save articles in transactions of ``batch_size``; return how many were saved.
+        """Save (and replace) articles in transactions of ``batch_size``; return how many.
 
         One transaction per batch is much faster than one per article; each batch
         is still all-or-nothing. If a batch fails, earlier batches stay saved and
@@ -226,24 +321,20 @@ class Store:
         for article in articles:
             batch.append(article)
             if len(batch) >= batch_size:
-                saved += self._save_batch(batch)
+                saved += len(self.save_batch(batch).stored)
                 batch = []
         if batch:
-            saved += self._save_batch(batch)
+            saved += len(self.save_batch(batch).stored)
         return saved
 
     def reject(self, origin: str, reason: str, excerpt: str = "") -> None:
         """Quarantine an input that could not be read, with the reason (upsert)."""
-        with self._transaction(f"record rejected input {origin}") as con:
-            q.upsert_rejected(con, origin, reason, excerpt[:EXCERPT_CHARS], _now())
+        self.save_batch([], rejected=[(origin, reason, excerpt)])
 
     def clear_rejected(self, origin: str) -> bool:
         """Forget a rejection once a later run reads the input; True if one was removed."""
         with self._transaction(f"clear rejected input {origin}") as con:
-            gone = con.execute(
-                "DELETE FROM rejected WHERE origin = ? RETURNING origin", [origin]
-            ).fetchall()
-        return bool(gone)
+            return bool(q.delete_rejected(con, [origin]))
 
     # ---------------------------------------------------------------------- reads
 
@@ -254,13 +345,10 @@ class Store:
     def has_text(self, id: str, content_hash: str) -> bool:
         """True when article ``id`` is stored with exactly this text."""
         with self._read("look up article") as con:
-            row = con.execute(
-                "SELECT 1 FROM articles WHERE id = ? AND content_hash = ?", [id, content_hash]
-            ).fetchone()
-            return row is not None
+            return q.select_hashes(con, [id]).get(id) == content_hash
 
-    def signatures(self) -> list[tuple[str, str, bytes]]:
-        """(article id, story id, MinHash bytes) of stored stories, for near-duplicates."""
+    def signatures(self) -> list[tuple[str, str, bytes, str]]:
+        """(article id, story id, MinHash bytes, anchors) of stored stories, for copies."""
         with self._read("read story signatures") as con:
             return q.select_signatures(con)
 
@@ -333,3 +421,12 @@ class Store:
         """Run any SQL under the store's lock (escape hatch for the CLI, export and tests)."""
         with self._read("query") as con:
             return con.execute(sql, params or []).fetchall()
+
+
+def _conflict(article: Article) -> str:
+    ref = article.ref or article.id
+    return (
+        f"id {ref!r} is already stored from this input with different text; nothing was "
+        "overwritten. Give the new version its own id, or ingest with --replace to "
+        "store the new text in its place"
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from eventwire.errors import UsageError
 from eventwire.models import EVENT_STATUSES, Article, Event
+from eventwire.ontology import canonical_type
 from eventwire.store.rows import EVENT_SELECT, join_date, row_to_event
 from eventwire.store.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
 
@@ -85,6 +86,24 @@ def insert_events(con: Any, rows: list[tuple[Any, ...]]) -> None:
             appender.append_rows(rows)
 
 
+def select_hashes(con: Any, ids: list[str]) -> dict[str, str]:
+    """Stored content hash of each of ``ids`` that is stored."""
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT id, content_hash FROM articles WHERE id IN (SELECT unnest(?))", [ids]
+    ).fetchall()
+    return {i: h or "" for i, h in rows}
+
+
+def delete_rejected(con: Any, origins: list[str]) -> list[str]:
+    """Forget quarantined inputs that have now been read; the origins removed."""
+    rows = con.execute(
+        "DELETE FROM rejected WHERE origin IN (SELECT unnest(?)) RETURNING origin", [origins]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def upsert_rejected(con: Any, origin: str, reason: str, excerpt: str, now: datetime) -> None:
     con.execute(
         "INSERT INTO rejected VALUES (?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET "
@@ -117,6 +136,27 @@ def parse_statuses(status: str | list[str] | None) -> list[str] | None:
     return wanted
 
 
+def parse_types(event_type: str | list[str]) -> list[str]:
+    """PLOVER types asked for; old names (DEMAND) map to their 2.0 type; unknown ones
+    are a usage error that lists the valid names, not an empty result."""
+    try:
+        return list(dict.fromkeys(canonical_type(t) for t in _split_list(event_type)))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_countries(country: str | list[str]) -> list[str]:
+    """Country codes asked for: three letters each (ISO 3166 alpha-3, or IGO, UNO ...)."""
+    codes = [c.upper() for c in _split_list(country)]
+    bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
+    if bad:
+        raise UsageError(
+            f"country {', '.join(map(repr, bad))} is not a three-letter code; use ISO 3166 "
+            "alpha-3 codes such as PRK or USA, or IGO, UNO, EUR, NGO, IMG"
+        )
+    return codes
+
+
 def event_filter(
     *,
     country: str | None = None,
@@ -132,7 +172,7 @@ def event_filter(
     where: list[str] = []
     params: list[Any] = []
     if country:
-        codes = [c.upper() for c in _split_list(country)]
+        codes = parse_countries(country)
         where.append(
             "list_has_any(list_transform(source_countries || target_countries, "
             "lambda x: upper(x)), ?)"
@@ -149,7 +189,7 @@ def event_filter(
         params.append(actor.lower())
     if event_type:
         where.append("upper(event_type) IN (SELECT unnest(?))")
-        params.append([t.upper() for t in _split_list(event_type)])
+        params.append(parse_types(event_type))
     start, end = parse_bound(since, "since", False), parse_bound(until, "until", True)
     if start and end and start > end:
         raise UsageError(f"since {start} is after until {end}; swap them")
@@ -190,17 +230,34 @@ def select_events(con: Any, limit: int | None = None, **filters: Any) -> list[Ev
 
 
 _ARTICLE_LIST = """
-    SELECT id, title, date, date_raw, source, status, reason, story_id, n_events, origin,
+    SELECT id, ref, title, date, date_raw, source, status, reason, story_id, n_events, origin,
            place, agency
     FROM (
-        SELECT id, title, date, date_raw, source, status, reason, story_id, n_events,
-               origin, place, agency, 0 AS part, ingested_at AS seen
+        SELECT id, coalesce(nullif(ref, ''), id) AS ref, title, date, date_raw, source,
+               status, reason, story_id, n_events, origin, place, agency, 0 AS part,
+               ingested_at AS seen
         FROM articles
         UNION ALL
-        SELECT origin, '', NULL, NULL, '', 'rejected', reason, '', 0, origin, '', '', 1, seen_at
+        SELECT origin, origin, '', NULL, NULL, '', 'rejected', reason, '', 0, origin, '', '',
+               1, seen_at
         FROM rejected
     )
 """
+
+_ARTICLE_KEYS = (
+    "id",
+    "ref",
+    "title",
+    "date",
+    "source",
+    "status",
+    "reason",
+    "story_id",
+    "n_events",
+    "origin",
+    "place",
+    "agency",
+)
 
 
 def select_articles(con: Any, status: str | None, limit: int | None) -> list[dict[str, Any]]:
@@ -210,23 +267,10 @@ def select_articles(con: Any, status: str | None, limit: int | None) -> list[dic
     if wanted and "all" not in wanted:
         where, params = "WHERE status IN (SELECT unnest(?))", [wanted]
     sql = f"{_ARTICLE_LIST} {where} ORDER BY part, seen, id {limit_clause(limit)}"
-    keys = (
-        "id",
-        "title",
-        "date",
-        "source",
-        "status",
-        "reason",
-        "story_id",
-        "n_events",
-        "origin",
-        "place",
-        "agency",
-    )
     out = []
     for r in con.execute(sql, params).fetchall():
-        values = (r[0], r[1], join_date(r[2], r[3]), *r[4:])
-        out.append(dict(zip(keys, values, strict=True)))
+        values = (r[0], r[1], r[2], join_date(r[3], r[4]), *r[5:])
+        out.append(dict(zip(_ARTICLE_KEYS, values, strict=True)))
     return out
 
 
@@ -242,23 +286,24 @@ def select_article(con: Any, article_id: str) -> Article | None:
     return Article(**r)
 
 
-def upsert_signatures(con: Any, rows: list[tuple[str, str, bytes]]) -> None:
+def upsert_signatures(con: Any, rows: list[tuple[str, str, bytes, str]]) -> None:
     for i in range(0, len(rows), _UPSERT_CHUNK):
         chunk = rows[i : i + _UPSERT_CHUNK]
         con.execute(
-            "INSERT INTO signatures VALUES "
-            + ", ".join(["(?, ?, ?)"] * len(chunk))
+            "INSERT INTO signatures (article_id, story_id, minhash, anchors) VALUES "
+            + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
             + " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, "
-            "minhash = excluded.minhash",
+            "minhash = excluded.minhash, anchors = excluded.anchors",
             [v for row in chunk for v in row],
         )
 
 
-def select_signatures(con: Any) -> list[tuple[str, str, bytes]]:
+def select_signatures(con: Any) -> list[tuple[str, str, bytes, str]]:
+    """(article id, story id, MinHash, anchors); anchors are "" for older stories."""
     return [
-        tuple(r)
+        (r[0], r[1], r[2], r[3] or "")
         for r in con.execute(
-            "SELECT article_id, story_id, minhash FROM signatures ORDER BY article_id"
+            "SELECT article_id, story_id, minhash, anchors FROM signatures ORDER BY article_id"
         ).fetchall()
     ]
 

@@ -79,6 +79,7 @@ def article_row(article: Article, n_events: int) -> tuple[Any, ...]:
         n_events,
         article.place,
         article.agency,
+        article.ref,
     )
 
 

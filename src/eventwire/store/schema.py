@@ -11,7 +11,7 @@ from typing import Any
 from eventwire.errors import StoreError
 
 #: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Article columns in insert order (``ingested_at`` is filled by the database).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -30,6 +30,7 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
     "n_events",
     "place",
     "agency",
+    "ref",
 )
 
 #: Event columns in insert order.
@@ -161,7 +162,24 @@ _DDL_V3: tuple[str, ...] = (
     "ALTER TABLE articles ADD COLUMN IF NOT EXISTS agency VARCHAR",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _DDL_V1, 2: _DDL_V2, 3: _DDL_V3}
+# Identity (issue: two `report.txt` in different folders, or two JSONL files that both
+# use id "1", are different articles). From v4 an article's id names the input it came
+# from ("/news/a/report.txt", "/news/feed.jsonl#1"); ``ref`` keeps the id the article
+# has within that input. Older rows keep their ids (still unique) and get ref = id.
+# ``anchors`` are the names and numbers of a stored story, so that a later run can
+# tell a reworded copy from a different story written from the same template.
+_DDL_V4: tuple[str, ...] = (
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS ref VARCHAR",
+    "UPDATE articles SET ref = id WHERE ref IS NULL",
+    "ALTER TABLE signatures ADD COLUMN IF NOT EXISTS anchors VARCHAR",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: _DDL_V1,
+    2: _DDL_V2,
+    3: _DDL_V3,
+    4: _DDL_V4,
+}
 
 
 def read_version(con: Any) -> int | None:
