@@ -70,3 +70,47 @@ def test_dateline_becomes_place_and_agency(text, place, agency):
     assert dateline(clean_text(text)) == (place, agency)
     art = Clean()(Article(id="x", text=text))
     assert (art.place, art.agency) == (place, agency)
+
+
+MESSY = (
+    "Pact signedRussia and North Korea\r\n"
+    "Border talks stallAfter three days, envoys from Chile and Peru left.\r\n\r\n"
+    "Share this article\r\n\r\n"
+    "  Caf\u0065\u0301\u00a0owners\u200b in   Lima  protested on Monday.  \r\n"
+    "The Ohm sign \u2126 stays a letter.\n\n\n"
+    "Leave a Reply\n\nYour email address will not be published."
+)
+
+
+def test_offsets_map_cleaned_spans_back_to_the_text_as_given():
+    from eventwire.clean import clean
+
+    cleaned, offsets = clean(MESSY)
+    assert "Share this" not in cleaned and "Café owners in Lima" in cleaned
+    for phrase in ("envoys from Chile and Peru left.", "Lima", "protested on Monday.", "Russia"):
+        at = cleaned.index(phrase)
+        start, end = offsets.span(at, at + len(phrase))
+        assert MESSY[start:end] == phrase
+    # A composed letter maps onto both characters it was made from.
+    at = cleaned.index("Café")
+    start, end = offsets.span(at, at + 4)
+    assert MESSY[start:end] == "Caf\u0065\u0301"
+    # Runs of spaces collapsed in the cleaned text stay as they were in the original.
+    at = cleaned.index("in Lima")
+    start, end = offsets.span(at, at + len("in Lima"))
+    assert MESSY[start:end] == "in   Lima"
+    # Every character of the cleaned text comes from a place in the original.
+    assert all(0 <= offsets.start(p) < len(MESSY) for p in range(len(cleaned)))
+    assert offsets.span(0, len(cleaned)) == (
+        0,
+        MESSY.index(" \u2126") + len(" \u2126 stays a letter."),
+    )
+
+
+def test_clean_text_untouched_needs_no_map():
+    from eventwire.clean import clean
+
+    text = "Kenya and Ethiopia signed a trade agreement.\n\nThe deal cuts tariffs."
+    cleaned, offsets = clean(text)
+    assert cleaned == text
+    assert offsets.span(5, 20) == (5, 20)
