@@ -28,17 +28,16 @@ Stored stories bring their anchors in ``signatures`` (``Article.anchors``, see
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .geo.countries import countries, not_actors
 from .models import Article
 
 _WS = re.compile(r"\s+")
@@ -136,19 +135,11 @@ def _places() -> dict[tuple[str, ...], str]:
     def key(surface: str) -> tuple[str, ...]:
         return tuple(_fold(p) for p in re.split(r"[\s-]+", surface.strip()) if _fold(p))
 
-    try:
-        kb = resources.files("eventwire.actors") / "kb"
-        with (kb / "countries.tsv").open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-                iso = (row.get("iso3") or "").strip().upper()
-                cells = [row.get(c) or "" for c in ("name", "aliases", "adjectives", "capitals")]
-                for surface in [p for cell in cells for p in cell.split("|")]:
-                    if iso and key(surface):
-                        codes.setdefault(key(surface), set()).add(iso)
-        with (kb / "not_actors.tsv").open(encoding="utf-8") as fh:
-            blocked = [row.get("phrase") or "" for row in csv.DictReader(fh, delimiter="\t")]
-    except (OSError, csv.Error, KeyError):  # no knowledge base: names stay names
-        return {}
+    for country in countries():
+        for surface in (country.name, *country.aliases, *country.adjectives, *country.capitals):
+            if key(surface):
+                codes.setdefault(key(surface), set()).add(country.iso3.upper())
+    blocked = not_actors()
     out = {k: next(iter(v)) if len(v) == 1 else "_".join(k) for k, v in codes.items()}
     out.update({key(p): "_".join(key(p)) for p in blocked if key(p)})
     return out
@@ -376,9 +367,9 @@ def same_story(x: Anchors | None, y: Anchors | None) -> bool:
 class Dedup:
     """Stage: mark copies of an earlier article (exact or reworded) as duplicates."""
 
-    name = "dedup"
-    needs = ("text",)
-    provides = ("content_hash", "story_id")
+    name: str = "dedup"
+    needs: tuple[str, ...] = ("clean",)
+    provides: tuple[str, ...] = ("content_hash", "story_id")
 
     def __init__(
         self,
@@ -415,21 +406,21 @@ class Dedup:
     def __call__(self, article: Article) -> Article:
         if article.status == "rejected":
             return article
-        article.content_hash = content_hash(article.text)
+        article.content_hash = content_hash(article.clean or article.text)
         first = self.known.get(article.content_hash)
         if first is None:
             self.known[article.content_hash] = first = article.id
         elif first == article.id and self.stored_before(article.content_hash):
             article.status = "unchanged"  # stored by an earlier run with this very text
             return article
-        marks = anchors(article.text)
+        marks = anchors(article.clean or article.text)
         article.anchors = marks.dumps()
         if first != article.id:
             article.story_id = self.stories.get(first, first)
             article.status = "duplicate"
             article.reason = f"same text as {first}"
             return article
-        m = signature(article.text)
+        m = signature(article.clean or article.text)
         article.story_id = article.id
         if m is not None:
             near = self._nearest(article.id, m, marks)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 KB = Path(__file__).parents[2] / "src/eventwire/actors/kb"
+GEO = KB.parents[1] / "geo" / "data"  # the country table sits below the actors
 
 IGO_SECTORS = {
     "GOV",
@@ -30,7 +31,7 @@ INTL = {"UNO", "EUR", "IGO", "NGO", "IMG"}
 
 
 def _read(name):
-    raw = (KB / name).read_bytes()
+    raw = (KB / name if (KB / name).exists() else GEO / name).read_bytes()
     assert b"\r" not in raw, f"{name}: CR line endings"
     text = raw.decode("utf-8")
     assert text.endswith("\n")

@@ -2,8 +2,9 @@
 
 import pytest
 
-from eventwire import nlp
+from eventwire import clean, nlp
 from eventwire.actors.kb import shipped
+from eventwire.actors.matching import dateline_end
 from eventwire.actors.resolve import DocActors
 
 
@@ -71,11 +72,40 @@ def test_the_two_leaders_and_both_countries():
     assert sorted(c[:3] for c in codes_for(text, "countries")) == ["IND", "JPN"]
 
 
-def test_dateline_place_is_not_an_actor():
-    doc, actors = actors_in("SEOUL, South Korea (Example Wire) — Japan protested on Monday.")
-    texts = {m.actor.text for m in actors.mentions()}
-    assert "Japan" in texts
-    assert not {"SEOUL", "South Korea"} & texts
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("SEOUL, South Korea (Example Wire) — Japan protested on Monday.", "Seoul, South Korea"),
+        ("MOSCOW (AFP) — Japan protested on Monday.", "Moscow"),  # AFP is a news agency
+        ("Talks resume\n\nBEIJING, China (Xinhua) -- Japan protested on Monday.", "Beijing, China"),
+    ],
+)
+def test_dateline_is_not_an_actor(text, place):
+    assert clean.dateline(text)[0] == place
+    doc = nlp.parse(text)
+    actors = DocActors(doc, shipped(), "2024-06-19", dateline=place)
+    assert [m.text for m in actors.mentions()] == ["Japan"]
+
+
+def test_without_a_dateline_the_text_is_not_searched_for_one():
+    doc = nlp.parse("SEOUL, South Korea (Example Wire) — Japan protested on Monday.")
+    texts = [m.text for m in DocActors(doc, shipped(), "2024-06-19").mentions()]
+    assert texts == ["South Korea", "Japan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "end"),
+    [
+        ("SEOUL, South Korea (AP) — Japan protested.", "Seoul, South Korea", 25),
+        ("GENEVA -- Talks began.", "Geneva", 9),
+        ("Headline\nKYIV, Ukraine — Talks began.", "Kyiv, Ukraine", 24),
+        ("ISTANBUL (AP) — Talks began.", "Istanbul", 15),
+        ("Officials met in Kyiv, Ukraine.", "Kyiv, Ukraine", -1),  # not at a paragraph start
+        ("SEOUL — Japan protested.", "", -1),
+    ],
+)
+def test_dateline_end(text, place, end):
+    assert dateline_end(text, place) == end
 
 
 def test_acronym_after_full_name():

@@ -1,30 +1,6 @@
-"""The offline gazetteer and event locations."""
-
-import pytest
+"""Event locations and cities as sides (the gazetteer itself: tests/geo/test_places.py)."""
 
 import eventwire
-from eventwire.events import places
-
-
-@pytest.mark.parametrize(
-    ("name", "country"),
-    [
-        ("Kharkiv", "UKR"),
-        ("Goma", "COD"),
-        ("Pyongyang", "PRK"),
-        ("North Korea", "PRK"),
-        ("Geneva", "CHE"),
-    ],
-)
-def test_lookup(name, country):
-    place = places.lookup(name)
-    assert place is not None and place.country == country
-    assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180 and (place.lat, place.lon) != (0, 0)
-
-
-def test_ambiguous_city_names_stay_unknown():
-    assert places.lookup("Hyderabad") is None  # India and Pakistan
-    assert places.city_country("Nowhereville") == ""
 
 
 def test_event_location_and_city_as_target():

@@ -11,56 +11,69 @@ searched: beyond that a reference is left unknown rather than guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from spacy.tokens import Token
 
+from ..geo.places import countries_by_continent
 from ..models import Actor
+from .kb import INTERNATIONAL, KnowledgeBase, word_lists
+from .syntax import sentence_of
 
-if TYPE_CHECKING:
-    from .resolve import DocActors
-
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
-THING_PRONOUNS = frozenset({"it", "its"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+_WORDS = word_lists()
+PERSON_PRONOUNS = _WORDS["person_pronouns"]
+THING_PRONOUNS = _WORDS["thing_pronouns"]
+PLURAL_PRONOUNS = _WORDS["plural_pronouns"]
+#: "urged them to": plural pronouns that point to actors wherever they stand.
+PLURAL_OBJECT_PRONOUNS = _WORDS["plural_object_pronouns"]
 #: "both countries", "the two sides": the last states named.
-STATE_PLURALS = frozenset(
-    "countries nations sides states governments neighbours neighbors capitals parties".split()
-)
+STATE_PLURALS = _WORDS["state_plurals"]
 #: "the two leaders", "the three presidents": the last people named.
-PERSON_PLURALS = frozenset(
-    "leaders presidents ministers heads counterparts premiers envoys officials men women".split()
-)
+PERSON_PLURALS = _WORDS["person_plurals"]
 #: "the country", "the kingdom": the last state named.
-STATE_NOUNS = frozenset("country nation state kingdom republic".split())
+STATE_NOUNS = _WORDS["state_nouns"]
 #: "the bloc", "the alliance": the last international body named.
-BODY_NOUNS = frozenset("bloc alliance organisation organization union body council agency".split())
+BODY_NOUNS = _WORDS["body_nouns"]
 #: "the group", "the militia": the last armed group named.
-GROUP_NOUNS = frozenset("group movement militia faction insurgency".split())
-INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
+GROUP_NOUNS = _WORDS["group_nouns"]
 #: Verbs whose object is an actor even when it is "it": "urged it to halt", "threatened it".
-ACTOR_OBJECT_VERBS = frozenset(
-    "urge ask press call threaten warn accuse blame attack sanction punish invite pressure "
-    "force persuade encourage condemn criticise criticize".split()
-)
-COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+ACTOR_OBJECT_VERBS = _WORDS["actor_object_verbs"]
+#: "the army of Chad": prepositions that give a noun a side of its own.
+OWN_SIDE_PREPS = _WORDS["own_side_preps"]
+COUNTS = {word: int(n) for word, n in _WORDS.table("number_words").items()}
+#: "the three European countries": the continent (GeoNames code) whose states count.
+CONTINENT_ADJECTIVES = _WORDS.table("continent_adjectives")
 WINDOW = 2  # sentences before the current one that a reference may reach back to
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclass(slots=True)
-class Mention:
+class Antecedent:
+    """An actor mention a later reference may point back to."""
+
     start: int  # character offset
     sent: int  # sentence index
     kind: str  # person, state, body, group
     actor: Actor
     subject: bool = False
+    listed: bool = False  # a member of a conjoined list ("Russia and China"), kind group
 
 
-def is_reference(token: Token, actors: DocActors | None = None) -> bool:
-    """Pronouns and definite descriptions that need an antecedent."""
+class Resolver(Protocol):
+    """What references need of the resolver: the knowledge base, the mentions before
+    them, and the actors of a noun phrase ("talks between Mali and the rebels")."""
+
+    kb: KnowledgeBase
+
+    def antecedents(self) -> list[Antecedent]: ...
+
+    def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]: ...
+
+
+def is_reference(token: Token, kb: KnowledgeBase | None = None) -> bool:
+    """Pronouns and definite descriptions that need an antecedent; with the knowledge
+    base, also "the minister" and "the army" (its titles and sector nouns)."""
     low = token.lower_
-    if low in PERSON_PRONOUNS or low == "them":
+    if low in PERSON_PRONOUNS or low in PLURAL_OBJECT_PRONOUNS:
         return True
     if low in THING_PRONOUNS | PLURAL_PRONOUNS:
         # "it" as an object is mostly a thing ("denied it"); as a subject or owner, a state;
@@ -77,7 +90,7 @@ def is_reference(token: Token, actors: DocActors | None = None) -> bool:
         return False
     if low in STATE_NOUNS | BODY_NOUNS | GROUP_NOUNS:
         return True
-    return actors is not None and bool(actors.kb.nouns.get(low) or actors.kb.titles.get(low))
+    return kb is not None and bool(kb.nouns.get(low) or kb.titles.get(low))
 
 
 def _has_own_side(token: Token) -> bool:
@@ -88,7 +101,7 @@ def _has_own_side(token: Token) -> bool:
         or (c.dep_ == "amod" and c.ent_type_ in {"NORP", "GPE"})
         or (
             c.dep_ == "prep"
-            and c.lower_ in {"of", "in", "from", "for"}
+            and c.lower_ in OWN_SIDE_PREPS
             and any(p.dep_ == "pobj" for p in c.children)  # not "the military of continuing"
         )
         or c.dep_ == "appos"
@@ -96,13 +109,13 @@ def _has_own_side(token: Token) -> bool:
     )
 
 
-def reference(actors: DocActors, token: Token) -> list[Actor]:
+def reference(actors: Resolver, token: Token) -> list[Actor]:
     """The actors a reference points to, with the reference's own text and offsets."""
     low = token.lower_
     here = sentence_of(token)
     counted = any(c.lower_ in COUNTS for c in token.children)
     window = 10 if counted else WINDOW  # "the three European countries" reach further back
-    before = [m for m in actors.mentions() if m.start < token.idx and here - m.sent <= window]
+    before = [m for m in actors.antecedents() if m.start < token.idx and here - m.sent <= window]
     count = max((COUNTS.get(c.lower_, 0) for c in token.children), default=0) or 2
     if low in PERSON_PRONOUNS:
         found = _last(before, {"person"}, 1)
@@ -147,14 +160,14 @@ def reference(actors: DocActors, token: Token) -> list[Actor]:
     return [replace(a, text=text, start=start, end=end) for a in found]
 
 
-def _partner_state(actors: DocActors, token: Token) -> list[Actor]:
+def _partner_state(actors: Resolver, token: Token) -> list[Actor]:
     """ "talks between Mali and the rebels", "the Venezuelan government and the opposition":
     the side named alongside gives the country, not whoever was named last."""
     partners = [c for c in token.children if c.dep_ == "conj"]
     if token.dep_ == "conj":
         partners.append(token.head)
     for p in partners:
-        if is_reference(p, actors):
+        if is_reference(p, actors.kb):
             continue
         found = [a for a in actors.resolve_group(p) if a.country]
         if len({a.country for a in found}) == 1:
@@ -162,7 +175,7 @@ def _partner_state(actors: DocActors, token: Token) -> list[Actor]:
     return []
 
 
-def _last(before: list[Mention], kinds: set[str], n: int) -> list[Actor]:
+def _last(before: list[Antecedent], kinds: set[str], n: int) -> list[Actor]:
     """The last ``n`` distinct actors of these kinds; for one, a subject is preferred."""
     candidates = [m for m in before if m.kind in kinds and m.actor.country]
     if n == 1:
@@ -186,7 +199,7 @@ def _last(before: list[Mention], kinds: set[str], n: int) -> list[Actor]:
     return []
 
 
-def _last_list(before: list[Mention], n: int, region: frozenset[str] | None) -> list[Actor]:
+def _last_list(before: list[Antecedent], n: int, region: frozenset[str] | None) -> list[Actor]:
     """The last conjoined list of exactly ``n`` states ("Britain, France and Germany")."""
     lists: dict[int, list[Actor]] = {}
     for m in before:
@@ -203,47 +216,18 @@ def _last_list(before: list[Mention], n: int, region: frozenset[str] | None) -> 
 def _region(token: Token) -> frozenset[str] | None:
     """Countries a regional adjective allows: "the three European countries"."""
     for child in token.children:
-        continent = _REGION_WORDS.get(child.lower_)
+        continent = CONTINENT_ADJECTIVES.get(child.lower_)
         if continent:
-            return continents().get(continent, frozenset())
+            return countries_by_continent().get(continent, frozenset())
     return None
 
 
-_REGION_WORDS = {"european": "EU", "african": "AF", "asian": "AS", "american": "NA"}
-
-
-def continents() -> dict[str, frozenset[str]]:
-    from ..events.places import countries_by_continent
-
-    return countries_by_continent()
-
-
-def _last_group(before: list[Mention]) -> list[Actor]:
+def _last_group(before: list[Antecedent]) -> list[Actor]:
     """ "they": the actors of the last plural mention (a group noun or a conjoined list)."""
     for m in reversed(before):
         if m.kind == "group" and m.actor.country:
             return [x.actor for x in before if x.start == m.start and x.actor.country]
     return []
-
-
-def _sent_starts(token: Token) -> list[int]:
-    doc = token.doc
-    cached = doc.user_data.get("eventwire_sent_starts")
-    if cached is None:
-        cached = [s.start for s in doc.sents]
-        doc.user_data["eventwire_sent_starts"] = cached
-    return cached
-
-
-def sentence_of(token: Token) -> int:
-    return _sent_starts(token).index(token.sent.start)
-
-
-def is_subject(token: Token) -> bool:
-    node = token
-    while node.dep_ == "conj":
-        node = node.head
-    return node.dep_ in _SUBJECTS
 
 
 def _extent(token: Token) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from ..clean import dateline
 from ..nlp import load as load_nlp
 from .kb import KnowledgeBase, shipped
 from .resolve import DocActors
@@ -51,7 +52,7 @@ def evaluate_actors(gold: list[dict[str, Any]], kb: KnowledgeBase | None = None)
     report = ActorReport()
     docs = load_nlp().pipe((g["text"] for g in gold), batch_size=16)
     for g, doc in zip(gold, docs, strict=True):
-        actors = DocActors(doc, kb, g.get("date"))
+        actors = DocActors(doc, kb, g.get("date"), dateline=dateline(g["text"])[0])
         # several gold mentions over one span ("US and South Korean officials") share a head
         by_span: dict[tuple[int, int], list[dict[str, Any]]] = {}
         for m in g["mentions"]:

@@ -1,16 +1,24 @@
 """The shipped actor knowledge base (data files in ``kb/``) plus user dictionaries.
 
 Every surface form maps to one or more ``Entry`` records; people carry
-date-bounded roles so that one name codes differently in 2010 and 2024.
+date-bounded roles so that one name codes differently in 2010 and 2024. Country names
+come from the country table in ``geo``; the word lists the rules name from ``kb/words.yaml``.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..geo.countries import countries, not_actors
 
 #: International codes that count as one side "IGO" when scoring.
 INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
@@ -96,18 +104,16 @@ class KnowledgeBase:
 
 
 def _add_country_rows(kb: KnowledgeBase) -> None:
-    for row in _rows("countries.tsv"):
-        iso = row["iso3"].strip()
-        name = row["name"].strip()
-        kb.country_names[iso] = name
-        for s in [name, *_split(row.get("aliases"))]:
-            kb.add(s, Entry(name, "country", iso, ""))
-        for s in _split(row.get("adjectives")):
-            kb.add(s, Entry(name, "adjective", iso, ""))
-        for s in _split(row.get("capitals")):
-            kb.add(s, Entry(s, "capital", iso, "GOV"))
-        for s in _split(row.get("seats")):
-            kb.add(s, Entry(s, "seat", iso, "GOV"))
+    for c in countries():
+        kb.country_names[c.iso3] = c.name
+        for s in (c.name, *c.aliases):
+            kb.add(s, Entry(c.name, "country", c.iso3, ""))
+        for s in c.adjectives:
+            kb.add(s, Entry(c.name, "adjective", c.iso3, ""))
+        for s in c.capitals:
+            kb.add(s, Entry(s, "capital", c.iso3, "GOV"))
+        for s in c.seats:
+            kb.add(s, Entry(s, "seat", c.iso3, "GOV"))
 
 
 def _add_igo_rows(kb: KnowledgeBase) -> None:
@@ -167,8 +173,8 @@ def shipped() -> KnowledgeBase:
     _add_igo_rows(kb)
     _add_people_rows(kb)
     _add_organisation_rows(kb)
-    for row in _rows("not_actors.tsv"):
-        kb.surfaces[row["phrase"].strip()] = [Entry(row["phrase"].strip(), "none")]
+    for phrase in not_actors():
+        kb.surfaces[phrase] = [Entry(phrase, "none")]
     for row in _rows("sectors.tsv"):
         target = kb.titles if row["kind"].strip() == "title" else kb.nouns
         target[row["term"].strip().lower()] = row["sector"].strip()
@@ -195,3 +201,62 @@ def with_user_actors(entries: Iterable[tuple[str, Entry]]) -> KnowledgeBase:
         else:
             kb.user[key] = entry
     return kb
+
+
+WORDS = resources.files("eventwire.actors") / "kb" / "words.yaml"
+
+
+@dataclass(slots=True, frozen=True)
+class WordLists:
+    """The named lists of a words file: a YAML list is a set of words (``words["name"]``),
+    a YAML mapping a table of word -> value (``words.table("name")``)."""
+
+    source: str
+    lists: Mapping[str, frozenset[str]]
+    tables: Mapping[str, Mapping[str, str]]
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise KeyError(f"{self.source} has no word list {name!r}") from None
+
+    def table(self, name: str) -> Mapping[str, str]:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(f"{self.source} has no table {name!r}") from None
+
+
+def read_word_lists(path: Traversable | Path) -> WordLists:
+    """Every list in a words file, by its name: a new list needs no code, only a rule that
+    names it. Anything but plain words (an unquoted ``on`` read as a boolean) is an error."""
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lists: dict[str, frozenset[str]] = {}
+    tables: dict[str, dict[str, str]] = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            bad = [k for k in value if not _is_word(k)]
+            bad += [v for v in value.values() if isinstance(v, bool) or not _is_word(str(v))]
+            tables[name] = {k: str(v) for k, v in value.items()}
+        elif isinstance(value, list):
+            bad = [w for w in value if not _is_word(w)]
+            lists[name] = frozenset(value)
+        else:
+            bad = [value]
+        if bad:
+            raise ValueError(
+                f"{path}: {name!r} holds {bad}, not words; quote them "
+                "(YAML reads on, off, yes and no as true or false)"
+            )
+    return WordLists(str(path), lists, tables)
+
+
+def _is_word(item: object) -> bool:
+    return isinstance(item, str) and item.strip() == item and bool(item)
+
+
+@functools.cache
+def word_lists() -> WordLists:
+    """The shipped word lists (``kb/words.yaml``), loaded once per process."""
+    return read_word_lists(WORDS)

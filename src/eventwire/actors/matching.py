@@ -1,0 +1,194 @@
+"""Knowledge-base forms in a document: which words name which entry.
+
+A spaCy ``PhraseMatcher`` finds the shipped forms (case-sensitive: "US" is not "us") and
+the user's own (case-insensitive); overlapping matches keep the longest. A form that means
+several things is settled by the story ("Congo" in a story naming Goma is the DRC) or left
+out, and so are forms in the dateline and country words inside an organisation's name.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..geo.places import city_country
+from ..nlp import load as load_nlp
+from .kb import Entry, KnowledgeBase, word_lists
+
+_WORDS = word_lists()
+#: Prepositions before a place name: "near Goma", "in Brazzaville".
+PLACE_PREPS = _WORDS["place_preps"]
+#: Words after which a country word is part of an organisation's name.
+OPAQUE_PREPS = _WORDS["opaque_preps"]
+#: Entity labels whose inner words must not give a country ("Center for European Policy").
+_OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
+_DASHES = "—–-"
+
+
+@dataclass(slots=True)
+class KbSpan:
+    start: int  # token indices
+    end: int
+    entry: Entry
+
+
+Chosen = list[tuple[Span, list[Entry], Entry | None]]
+
+
+@functools.cache
+def _matchers(
+    kb_id: int, kb: KnowledgeBase
+) -> tuple[PhraseMatcher, PhraseMatcher, dict[int, tuple[str, str]]]:
+    """Matchers for the shipped forms (case-sensitive) and for the user's (by lower case)."""
+    nlp = load_nlp()
+    shipped_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    user_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    keys: dict[int, tuple[str, str]] = {}
+    for kind, surfaces, matcher in (
+        ("kb", list(kb.surfaces), shipped_matcher),
+        ("user", list(kb.user), user_matcher),
+    ):
+        tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer; typed as a plain callable
+        for surface, doc in zip(surfaces, tokenizer.pipe(surfaces), strict=True):
+            label = f"{kind}:{surface}"
+            keys[nlp.vocab.strings.add(label)] = (kind, surface)
+            matcher.add(label, [doc])
+    return shipped_matcher, user_matcher, keys
+
+
+def match(
+    doc: Doc, kb: KnowledgeBase, date: str | None, skip_before: int = -1
+) -> dict[int, KbSpan]:
+    """Token index -> the knowledge-base span it is part of. Matches that start before the
+    character offset ``skip_before`` (the end of the dateline) are left out."""
+    shipped_matcher, user_matcher, keys = _matchers(id(kb), kb)
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    for key, start, end in shipped_matcher(doc):
+        found[(start, end)] = keys[key]
+    if kb.user:
+        for key, start, end in user_matcher(doc):
+            found[(start, end)] = keys[key]  # the user's entry wins on the same words
+    spans = [Span(doc, start, end) for start, end in found]
+    chosen: Chosen = []
+    for span in filter_spans(spans):
+        if span.start_char < skip_before:
+            continue  # the dateline names where the story was filed, not an actor
+        kind, surface = found[(span.start, span.end)]
+        entries = [kb.user[surface]] if kind == "user" else kb.lookup(surface)
+        chosen.append((span, entries, choose(entries, date)))
+    named = _countries_named(doc, chosen, date)
+    out: dict[int, KbSpan] = {}
+    for span, entries, entry in chosen:
+        if entry is None and len(entries) > 1:
+            entry = _choose_in_context(entries, named, date)
+        if entry is None or entry.kind == "none" or _opaque(span):
+            continue  # "Latin American", "Indian Ocean": no actor
+        for i in range(span.start, span.end):
+            out[i] = KbSpan(span.start, span.end, entry)
+    return out
+
+
+def choose(entries: list[Entry], date: str | None) -> Entry | None:
+    """The one entry a form means on a date, or None when it could be several."""
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return entries[0]
+    dated = [e for e in entries if e.at(date)[0]]
+    if len({e.at(date)[0] for e in dated}) == 1:
+        return dated[0]
+    return None  # ambiguous: better unknown than a guess
+
+
+def _countries_named(doc: Doc, chosen: Chosen, date: str | None) -> set[str]:
+    """Countries the document names without doubt: by a KB name or by a city."""
+    named = {e.at(date)[0] for _, _, e in chosen if e is not None}
+    for ent in doc.ents:
+        if ent.label_ in {"GPE", "LOC", "FAC"}:
+            named.add(city_country(ent.text))
+    for tok in doc:
+        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
+            named.add(city_country(tok.text))  # "fighting around Goma", tagged a person
+    named.discard("")
+    return named
+
+
+def _choose_in_context(entries: list[Entry], named: set[str], date: str | None) -> Entry | None:
+    """ "Congo" in a story that also names Kinshasa or Goma is the DRC; with no such
+    evidence, or evidence for both, it stays unknown."""
+    fitting = [e for e in entries if e.at(date)[0] in named]
+    if len({e.at(date)[0] for e in fitting}) == 1:
+        return fitting[0]
+    return None
+
+
+def _opaque(span: Span) -> bool:
+    """True for a country word inside an organisation's name after "for"/"of"."""
+    if span[0].ent_type_ not in _OPAQUE_ENTS:
+        return False
+    doc = span.doc
+    ent = next((e for e in doc.ents if e.start <= span.start < e.end), None)
+    if ent is None:
+        return False
+    return any(t.lower_ in OPAQUE_PREPS for t in ent[: span.start - ent.start])
+
+
+def dateline_end(text: str, place: str) -> int:
+    """Character offset where the dateline ends, or -1: ``place`` is the dateline's place as
+    the cleaner read it ("Seoul, South Korea" for "SEOUL, South Korea (AP) — ..."), found
+    at the start of a paragraph near the top; the dateline runs on through the agency in
+    brackets to the dash."""
+    if not place.strip():
+        return -1
+    head = text[:2000]
+    for start in (0, *(i + 1 for i, c in enumerate(head) if c == "\n")):
+        while start < len(head) and head[start] in " \t":
+            start += 1
+        end = _match_place(head, start, place)
+        if end >= 0:
+            return _through_dash(head, end)
+    return -1
+
+
+def _match_place(text: str, i: int, place: str) -> int:
+    """The end of ``place`` at ``text[i:]``, compared without case and spaces, or -1."""
+    want = "".join(place.lower().split())
+    j = 0
+    while j < len(want):
+        if i >= len(text):
+            return -1
+        c = text[i]
+        i += 1
+        if c.isspace():
+            continue
+        low = c.lower()
+        if not want.startswith(low, j):
+            return -1
+        j += len(low)
+    return i
+
+
+def _through_dash(text: str, i: int) -> int:
+    """Past an agency in brackets and the dash that close a dateline (at most 60 characters
+    on); where there is no dash, the place alone is the dateline."""
+    j = i
+    limit = min(len(text), i + 60)
+    while j < limit and text[j].isspace():
+        j += 1
+    if j < limit and text[j] == "(":
+        close = text.find(")", j, limit)
+        if close < 0:
+            return i
+        j = close + 1
+        while j < limit and text[j].isspace():
+            j += 1
+    if j < limit and text[j] in _DASHES:
+        while j < limit and text[j] in _DASHES:
+            j += 1
+        return j
+    return i

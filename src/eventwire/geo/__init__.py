@@ -1,0 +1,1 @@
+"""Geography: country names and an offline gazetteer, below actors and events."""
