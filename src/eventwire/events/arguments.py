@@ -3,6 +3,7 @@ passive agents, prepositional targets, possessors of nominal triggers, complemen
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,16 +15,6 @@ from .cues import cues
 from .triggers import Trigger
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
-
-
-_GRIEVANCE_PREPS = frozenset({"against", "over", "about", "at"})
-
-
-_GRIEVANCE_TYPES = frozenset({"ACCUSE", "PROTEST", "REJECT", "THREATEN"})
-
-
-#: Types where "A and B <verb>" with no target means they acted on each other.
-JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 
 
 @dataclass(slots=True)
@@ -39,7 +30,7 @@ def make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
     c = cues()
     lemma = token.lemma_.lower()
     if (
-        (row.event_type in JOINT_TYPES or lemma in c.symmetric)
+        (row.event_type in c.joint_types or lemma in c.symmetric)
         and not args.target
         and len({a.country or a.text for a in args.source}) > 1
     ):
@@ -47,7 +38,7 @@ def make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
         args.joint = True
     elif (
         lemma in c.mutual
-        and (row.event_type in JOINT_TYPES or lemma in {"clash", "fight", "exchange", "swap"})
+        and (row.event_type in c.joint_types or lemma in c.fighting_words)
         and status == "asserted"  # "offered to meet X" commits only the one who offers
         and any(a.country for a in args.source)
         and any(a.country for a in args.target)
@@ -69,7 +60,7 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         subjects = [ch for ch in token.children if ch.dep_ == "nsubjpass"]
         passive = False
     explicit = any(ch.dep_ in SUBJECT_DEPS for ch in token.children)
-    if not explicit and token.dep_ == "pcomp" and token.head.lower_ in PRESUPPOSING_PREPS:
+    if not explicit and token.dep_ == "pcomp" and token.head.lower_ in cues().presupposing_preps:
         # "agreed to back X's bid to join NATO after meeting Y": whoever agreed met Y
         args.source.extend(clause_subject_actors(token, actors))
     for s in subjects if not args.source else []:
@@ -96,7 +87,7 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             # "recalled their ambassadors", "pulled its troops": the subject's own, no target
             owned = any(g.dep_ == "poss" and g.pos_ == "PRON" for g in ch.children)
             found = [] if owned else actors.resolve_all(ch)
-            if row.event_type in _OWN_FORCES_TYPES and not any(a.country for a in found):
+            if row.event_type in cues().own_forces_types and not any(a.country for a in found):
                 found = []  # "massed 100,000 troops near X": the troops are its own, X is aimed at
             args.target.extend(found)
             if not found:
@@ -110,7 +101,11 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 args.target.extend(_prep_targets(ch, actors, row))
         elif ch.dep_ == "prep":
             found = _prep_objects(ch, actors, row)
-            if found and ch.lower_ in _GRIEVANCE_PREPS and row.event_type in _GRIEVANCE_TYPES:
+            if (
+                found
+                and ch.lower_ in cues().grievance_preps
+                and row.event_type in cues().grievance_types
+            ):
                 grievance.extend(found)
             args.target.extend(found)
     if grievance:  # "complained to the UN over Israeli raids": Israel, not the UN
@@ -120,10 +115,10 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         for obj in objects:
             args.target.extend(_inner_actors(obj, actors, places=False))
         args.indirect = bool(args.target)
-    if not args.target and row.event_type in _OWN_FORCES_TYPES | {"ASSAULT"}:
+    if not args.target and row.event_type in cues().own_forces_types | {"ASSAULT"}:
         # "deployed troops along its border with Guyana": the place the forces face
         for prep in (ch for ch in token.children if ch.dep_ == "prep"):
-            if prep.lower_ in _LOCATIVE_PREPS:
+            if prep.lower_ in cues().locative_preps:
                 for place in (p for p in prep.children if p.dep_ == "pobj"):
                     if place.lemma_.lower() in cues().place_nouns:
                         args.target.extend(_inner_actors(place, actors))
@@ -135,7 +130,7 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.target and row.event_type == "THREATEN":
         args.target.extend(_condition_subjects(token, actors))
         args.indirect = bool(args.target)
-    if not args.target and row.cameo in _THIRD_PARTY_CODES:
+    if not args.target and row.cameo in cues().third_party_codes:
         args.target.extend(_parties_between(token, actors))
     if token.lemma_.lower() in c.receive and row.event_type != "CONSULT":
         # "received aid from X": X gives; but "received the envoy" is hosting (CAMEO 043)
@@ -208,10 +203,7 @@ def _complement_targets(
                     out.extend(
                         _placed(
                             actors.resolve_all(sub),
-                            lambda sub=sub: (
-                                _prep_targets(sub, actors, row)
-                                or _inner_actors(sub, actors, places=False)
-                            ),
+                            functools.partial(_object_inner_targets, sub, actors, row),
                         )
                     )
                 elif sub.dep_ == "prep":
@@ -222,7 +214,6 @@ def _complement_targets(
 
 
 #: Hosting talks (044) and mediating (045): the third party meets each side.
-_THIRD_PARTY_CODES = frozenset({"043", "044", "045"})
 
 
 def _parties_between(token: Token, actors: DocActors) -> list[Actor]:
@@ -267,7 +258,7 @@ def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
         if inner:
             subject = inner[0]
     found = actors.resolve_all(subject, agent=True) or claimed_by(subject, actors)
-    if found or subject.lower_ not in {"it", "they", "we"}:
+    if found or subject.lower_ not in cues().speaker_pronouns:
         return found
     verb = subject.head
     for _ in range(4):
@@ -275,14 +266,13 @@ def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
             break
         verb = verb.head
         for sub in verb.children:
-            if sub.dep_ in SUBJECT_DEPS and sub.lower_ not in {"it", "they", "we"}:
+            if sub.dep_ in SUBJECT_DEPS and sub.lower_ not in cues().speaker_pronouns:
                 return actors.resolve_all(sub, agent=True)
     return []
 
 
 #: "during X's visit", "after meeting Y": adjuncts that present their event as having
 #: happened, done by the subject of the clause around them.
-PRESUPPOSING_PREPS = frozenset({"during", "after", "following", "since", "amid", "before"})
 
 
 def clause_subject_actors(token: Token, actors: DocActors) -> list[Actor]:
@@ -333,23 +323,24 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     """Actors named after a target preposition: "attacked positions in Syria's Idlib"."""
     if prep.lower_ not in cues().target_preps:
         return []
-    if row.event_type in _TALK_TYPES and prep.lower_ in {"on", "about", "over", "at"}:
+    if row.event_type in cues().talk_types and prep.lower_ in cues().topic_preps:
         return []  # "talks on Ukraine", "signed at the White House": a topic or a place
     if row.event_type == "AID" and prep.lower_ == "with":
         return []  # "supplied Russia with drones": the goods, not a side
     out: list[Actor] = []
     for p in prep.children:
         if p.dep_ == "pobj":
-            out.extend(_placed(actors.resolve_all(p), lambda p=p: _inner_actors(p, actors)))
+            out.extend(_placed(actors.resolve_all(p), functools.partial(_inner_actors, p, actors)))
     return out
 
 
 #: Types whose "on"/"about"/"at" phrases name a topic or a venue, not a party.
-_TALK_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "SUPPORT"})
 #: Types whose unplaced object is the actor's own force, not a target.
-_OWN_FORCES_TYPES = frozenset({"MOBILIZE", "RETREAT"})
-_LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "along"})
-_INNER_PREPS = frozenset({"of", "between", "by"}) | _LOCATIVE_PREPS
+
+
+def _object_inner_targets(obj: Token, actors: DocActors, row: Trigger) -> list[Actor]:
+    """The targets inside an object phrase: "sent troops to Liberia", "aid for Gaza"."""
+    return _prep_targets(obj, actors, row) or _inner_actors(obj, actors, places=False)
 
 
 def _placed(found: list[Actor], fallback: Callable[[], list[Actor]]) -> list[Actor]:
@@ -376,9 +367,9 @@ def _inner_actors(
         # owner, and Ukraine is not it; but "its border with Belarus" points to Belarus
         return out
     for ch in noun.children:
-        if ch.dep_ != "prep" or (not is_place and ch.lower_ in _LOCATIVE_PREPS):
+        if ch.dep_ != "prep" or (not is_place and ch.lower_ in cues().locative_preps):
             continue  # "signed a deal in Beijing", "for use in Ukraine": where, not whom
-        if ch.lower_ in cues().target_preps | _INNER_PREPS:
+        if ch.lower_ in cues().target_preps | cues().inner_preps | cues().locative_preps:
             for q in (x for x in ch.children if x.dep_ == "pobj"):
                 found = actors.resolve_all(q)
                 if not found and depth < 2:
@@ -397,14 +388,13 @@ def _prep_targets(noun: Token, actors: DocActors, row: Trigger) -> list[Actor]:
 
 
 #: "an attack claimed by X", "a raid carried out by X": the verb names the perpetrator.
-_CLAIMING_VERBS = frozenset({"claim", "carry", "conduct", "stage", "launch", "mount"})
 
 
 def claimed_by(noun: Token, actors: DocActors) -> list[Actor]:
     """The actor after "by" in "an attack claimed by X" or "a raid carried out by X"."""
     out: list[Actor] = []
     for acl in (ch for ch in noun.children if ch.dep_ == "acl"):
-        if acl.lemma_.lower() not in _CLAIMING_VERBS:
+        if acl.lemma_.lower() not in cues().claiming_verbs:
             continue
         for agent in (ch for ch in acl.children if ch.dep_ == "agent"):
             for p in (x for x in agent.children if x.dep_ == "pobj"):
@@ -457,9 +447,9 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.source and token.dep_ in {"dobj", "obj"} and token.head.pos_ == "VERB":
         # "documented killings of civilians by Russian troops": the "by" phrase, hung on
         # the verb by the parser, names who killed
-        verb = token.head
-        if any(ch.dep_ == "nsubj" for ch in verb.children):
-            for prep in (ch for ch in verb.children if ch.dep_ == "prep" and ch.lower_ == "by"):
+        head = token.head
+        if any(ch.dep_ == "nsubj" for ch in head.children):
+            for prep in (ch for ch in head.children if ch.dep_ == "prep" and ch.lower_ == "by"):
                 for p in (x for x in prep.children if x.dep_ == "pobj"):
                     args.source.extend(actors.resolve_all(p, agent=True))
     if not args.target:
@@ -491,7 +481,7 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.source and not args.target and token.lemma_.lower() in c.mutual:
         # "A and B reached a deal after two days of talks": the talks were theirs
         adjunct = next(
-            (a for a in list(token.ancestors)[:3] if a.lower_ in PRESUPPOSING_PREPS), None
+            (a for a in list(token.ancestors)[:3] if a.lower_ in cues().presupposing_preps), None
         )
         if adjunct is not None:
             sides = clause_subject_actors(adjunct, actors)
@@ -508,7 +498,7 @@ def _governing_verb(noun: Token) -> Token | None:
     head = noun.head
     if (
         noun.dep_ == "pobj"
-        and head.lower_ in {"on", "in", "for", "during"}
+        and head.lower_ in cues().occasion_preps
         and head.head.pos_ == "VERB"
         and (head.lower_ == "during" or head.head.lemma_.lower() not in cues().speech)
     ):  # "said during a visit to X": the speaker is the visitor

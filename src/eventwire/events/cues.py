@@ -1,57 +1,65 @@
-"""Cue words (``data/cues.yaml``) that change how an event is presented or who its sides are."""
+"""Cue words (``data/cues.yaml``): the vocabulary the coder's rules name.
+
+One generic loader: every top-level key of the YAML file is either a list of
+words (``cues().speech`` is a frozenset of lemmas) or a table of words and what
+they mean (``cues().table("status_words")``). A new list is a new key in the
+file; the rule that reads it names it. Nothing here lists words itself.
+"""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import yaml
 
 
-@dataclass(slots=True, frozen=True)
 class Cues:
-    """Words that change how an event is presented (status, attribution, roles)."""
+    """Named word lists and word tables from ``cues.yaml``."""
 
-    speech: frozenset[str]
-    intent: frozenset[str]
-    intent_nouns: frozenset[str]
-    allege: frozenset[str]
-    deny: frozenset[str]
-    hypothetical_aux: frozenset[str]
-    intent_aux: frozenset[str]
-    object_control: frozenset[str]
-    receive: frozenset[str]
-    target_preps: frozenset[str]
-    source_preps: frozenset[str]
-    noun_modifiers_alleged: frozenset[str]
-    noun_modifiers_hypothetical: frozenset[str]
-    symmetric: frozenset[str]
-    mutual: frozenset[str]
-    refuse: frozenset[str]
-    stative_passive: frozenset[str]
-    agentive_nouns: frozenset[str]
-    place_nouns: frozenset[str]
-    light_verbs: frozenset[str]
-    must_aux: frozenset[str]
-    demand_speech: frozenset[str]
-    disapproval: frozenset[str]
-    threat_verbs: frozenset[str]
-    naming_verbs: frozenset[str]
-    purpose_aid: frozenset[str]
-    purpose_inquiry: frozenset[str]
-    demand_heads: frozenset[str]
-    owned_nouns: frozenset[str]
-    claim_nouns: frozenset[str]
-    act_nouns: frozenset[str]
+    __slots__ = ("_lists", "_tables")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._lists: dict[str, frozenset[str]] = {}
+        self._tables: dict[str, dict[str, dict[str, str]]] = {}
+        for key, value in data.items():
+            if isinstance(value, dict):
+                self._tables[key] = {
+                    str(role): {_word(key, w): str(meaning) for w, meaning in words.items()}
+                    for role, words in value.items()
+                }
+            else:
+                self._lists[key] = frozenset(_word(key, w) for w in value)
+
+    def __getattr__(self, name: str) -> frozenset[str]:
+        try:
+            return self._lists[name]
+        except KeyError:
+            raise AttributeError(
+                f"cues.yaml has no word list {name!r}; add it to events/data/cues.yaml"
+            ) from None
+
+    def table(self, name: str) -> dict[str, dict[str, str]]:
+        """A word table: role -> {word: meaning}, e.g. status_words["aux"]["may"]."""
+        return self._tables[name]
+
+    def words(self, table: str, role: str, meaning: str | None = None) -> frozenset[str]:
+        """The words of one role in a table, optionally only those with ``meaning``."""
+        found = self._tables[table].get(role, {})
+        return frozenset(w for w, m in found.items() if meaning is None or m == meaning)
+
+    def meaning(self, table: str, role: str, word: str) -> str | None:
+        return self._tables[table].get(role, {}).get(word)
+
+
+def _word(key: str, word: object) -> str:
+    if not isinstance(word, str):
+        raise ValueError(f"cues.yaml: {key} has a non-word entry {word!r}; quote it")
+    return word
 
 
 @functools.cache
 def cues() -> Cues:
     path = resources.files("eventwire.events") / "data" / "cues.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key, words in data.items():
-        bad = [w for w in words if not isinstance(w, str)]
-        if bad:
-            raise ValueError(f"cues.yaml: {key} has non-word entries {bad}; quote them")
-    return Cues(**{k: frozenset(v) for k, v in data.items()})
+    return Cues(yaml.safe_load(path.read_text(encoding="utf-8")))

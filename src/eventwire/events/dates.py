@@ -138,7 +138,7 @@ def _explicit(phrase: str, base: dt.date) -> ResolvedDate | None:
         "RETURN_TIME_AS_PERIOD": False,
         "REQUIRE_PARTS": ["month"],
     }
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     if parsed is None:
         return None
     has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", re.sub(r"\b\d{4}\b", "", phrase)))

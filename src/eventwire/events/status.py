@@ -9,8 +9,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..actors.resolve import DocActors
-from ..models import Actor
-from .arguments import PRESUPPOSING_PREPS, SUBJECT_DEPS
+from ..models import EVENT_STATUSES, Actor
+from .arguments import SUBJECT_DEPS
 from .cues import cues
 
 # -- status, attribution, date ------------------------------------------------
@@ -18,25 +18,24 @@ _CLIMB = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "advcl", "conj", 
 
 
 def _own_status(token: Token) -> str:
-    """What the trigger's own words say: "did not", "if", "may", "will", "alleged"."""
+    """What the trigger's own words say: "did not", "if", "may", "will", "allegedly"
+    (the words and what each does are the ``status_words`` table of cues.yaml)."""
     c = cues()
     kids = list(token.children)
     if any(ch.dep_ == "neg" for ch in kids):
         return "negated"
-    if any(ch.dep_ == "mark" and ch.lower_ in {"if", "unless"} for ch in kids):
+    for ch in kids:
+        if ch.dep_ == "mark" and (said := c.meaning("status_words", "mark", ch.lower_)):
+            return said
+    aux = {c.meaning("status_words", "aux", ch.lower_) for ch in kids if ch.dep_ == "aux"}
+    if "hypothetical" in aux:
         return "hypothetical"
-    if any(ch.dep_ == "aux" and ch.lower_ in c.hypothetical_aux for ch in kids):
-        return "hypothetical"
-    if any(ch.dep_ == "aux" and ch.lower_ in c.intent_aux for ch in kids):
+    if "intended" in aux:
         # "a deal in which X would provide": a conditional, not a stated plan
         return "hypothetical" if token.dep_ in {"relcl", "advcl", "acl"} else "intended"
-    if token.pos_ != "VERB":
-        mods = {ch.lower_ for ch in kids if ch.dep_ in {"amod", "compound"}}
-        if mods & c.noun_modifiers_alleged:
-            return "alleged"
-        if mods & c.noun_modifiers_hypothetical:
-            return "hypothetical"
-    return "asserted"
+    mod_deps = {"advmod"} if token.pos_ == "VERB" else {"amod", "compound"}
+    mods = {c.meaning("status_words", "mod", ch.lower_) for ch in kids if ch.dep_ in mod_deps}
+    return next((s for s in EVENT_STATUSES[1:] if s in mods), "asserted")
 
 
 def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
@@ -49,7 +48,7 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
     for _ in range(6):
         if t.dep_ not in _CLIMB:
             break
-        if t.head.lower_ in PRESUPPOSING_PREPS and (
+        if t.head.lower_ in c.presupposing_preps and (
             (t.dep_ == "pobj" and t.pos_ == "NOUN") or (t.dep_ == "pcomp" and t.pos_ == "VERB")
         ):
             presupposed = True  # "during X's visit", "after meeting Y": it happened
@@ -123,7 +122,7 @@ def _according_to(token: Token, actors: DocActors) -> Actor | None:
     """ "X is supplying Y, according to US officials": the officials are the source."""
     clause = {token.i} | {a.i for a in token.ancestors}
     for acc in token.sent:
-        if acc.lower_ != "according" or acc.head.i not in clause:
+        if acc.lower_ not in cues().attribution_words or acc.head.i not in clause:
             continue
         for to in (ch for ch in acc.children if ch.lower_ == "to"):
             for obj in (ch for ch in to.children if ch.dep_ == "pobj"):

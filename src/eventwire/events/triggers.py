@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from spacy.tokens import Token
+
+from .cues import cues
 
 _OBJ_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd"})
 _CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "acl"})  # "its demand that Israel ease"
@@ -74,20 +78,16 @@ def _objects(token: Token) -> list[Token]:
 
 #: spaCy coarse tags -> lexicon POS ("willing to send" is an ADJ trigger).
 _POS = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
-_QUANTITY = frozenset(
-    "part some all most much half portion bulk rest share lot dozens hundreds thousands "
-    "millions kg kilograms tons tonnes million billion dollars euros worth batch shipment "
-    "consignment load".split()
-)
 
 
 def _object_words(token: Token) -> set[str]:
     """Lemmas an object constraint may match: the object, its compound modifiers ("aid
     deliveries"), and what a quantity word counts ("part of a military aid program")."""
     words: set[str] = set()
+    quantity = cues().quantity_words
     for o in _objects(token):
         heads = [o]
-        if o.lemma_.lower() in _QUANTITY or o.lower_ in _QUANTITY:
+        if o.lemma_.lower() in quantity or o.lower_ in quantity:
             for prep in (c for c in o.children if c.dep_ == "prep" and c.lower_ == "of"):
                 heads.extend(c for c in prep.children if c.dep_ == "pobj")
         for h in heads:
@@ -97,7 +97,22 @@ def _object_words(token: Token) -> set[str]:
 
 
 def _names_a_time(prep: Token) -> bool:
-    return any(c.dep_ == "pobj" and c.ent_type_ in {"DATE", "TIME"} for c in prep.children)
+    """The phrase's object is a date or time ("on Friday"). A date entity that runs out of
+    the phrase does not count: in "launched missiles at Kyiv overnight" the tagger reads
+    "Kyiv overnight" as one TIME, but "overnight" hangs on the verb and Kyiv is the target."""
+    return any(
+        c.dep_ == "pobj" and c.ent_type_ in {"DATE", "TIME"} and _entity_within(c, prep)
+        for c in prep.children
+    )
+
+
+def _entity_within(token: Token, phrase: Token) -> bool:
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return phrase.left_edge.i <= start and end - 1 <= phrase.right_edge.i
 
 
 def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
@@ -140,9 +155,10 @@ def _parse_requires(cell: str, where: str) -> tuple[tuple[str, frozenset[str]], 
 
 
 class Lexicon:
-    """Triggers indexed by (lemma, pos)."""
+    """Triggers indexed by (lemma, pos), and the statements that are events by name."""
 
-    def __init__(self, triggers: list[Trigger]) -> None:
+    def __init__(self, triggers: list[Trigger], statements: Iterable[Trigger] = ()) -> None:
+        self.statements = {t.lemma: t for t in statements}
         self.by_key: dict[tuple[str, str], list[Trigger]] = {}
         for t in triggers:
             self.by_key.setdefault((t.lemma, t.pos), []).append(t)
@@ -151,6 +167,10 @@ class Lexicon:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_key.values())
+
+    def statement(self, name: str) -> Trigger:
+        """A row of ``statements.tsv``: "must" (X said Y must ...), "say" (a criticism) ..."""
+        return self.statements[name]
 
     def match(self, token: Token) -> Trigger | None:
         pos = _POS.get(token.pos_, "")
@@ -165,12 +185,7 @@ class Lexicon:
         return None
 
 
-def read_lexicon(path: str | Path | None = None) -> Lexicon:
-    source = (
-        resources.files("eventwire.events") / "data" / "triggers.tsv"
-        if path is None
-        else Path(path)
-    )
+def _read_rows(source: Path | Traversable) -> list[Trigger]:
     triggers = []
     with source.open(encoding="utf-8") as fh:
         for n, row in enumerate(
@@ -189,7 +204,15 @@ def read_lexicon(path: str | Path | None = None) -> Lexicon:
                     note=(row.get("note") or "").strip(),
                 )
             )
-    return Lexicon(triggers)
+    return triggers
+
+
+def read_lexicon(path: str | Path | None = None) -> Lexicon:
+    """The trigger rows of ``path`` (default: the shipped ``triggers.tsv``), with the
+    shipped ``statements.tsv``: statements that are events in themselves."""
+    data = resources.files("eventwire.events") / "data"
+    source = data / "triggers.tsv" if path is None else Path(path)
+    return Lexicon(_read_rows(source), _read_rows(data / "statements.tsv"))
 
 
 @functools.cache

@@ -175,6 +175,18 @@ def statuses() -> dict[str, str]:
     return _str_map("statuses")
 
 
+def cooperative(event_type: str) -> bool:
+    """Verbal or material cooperation (quad class 1 or 2): AGREE ... RETREAT."""
+    known = event_types().get(event_type)
+    return known is not None and known.quad_class <= 2
+
+
+@cache
+def intentions() -> dict[str, tuple[str, str]]:
+    """PLOVER type -> (type, CAMEO code) of a stated intention to do it: AID -> AGREE 033."""
+    return {str(k): (str(v["type"]), str(v["cameo"])) for k, v in _plover()["intentions"].items()}
+
+
 @cache
 def merged_types() -> dict[str, str]:
     """Older PLOVER type names and the PLOVER 2.0 type each was merged into."""

@@ -1,0 +1,118 @@
+"""Where and when an event happened: the place and date phrases the parse ties to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.tokens import Span, Token
+
+from ..geo import places
+from ..models import Location
+from .cues import cues
+from .dates import ResolvedDate, resolve
+
+#: Edges in the parse between an act and a place that can be its target.
+NEAR_ENOUGH = 4
+
+
+def tree_distance(a: Token, b: Token) -> int:
+    """Edges between two tokens through their lowest common ancestor."""
+    up_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
+    for n, t in enumerate([a, *a.ancestors]):
+        if t.i in up_b:
+            return n + up_b[t.i]
+    return 99
+
+
+def event_date(token: Token, sent: Span, published: str | None) -> tuple[ResolvedDate | None, str]:
+    """The date phrase nearest the trigger in the parse, else none (the article date).
+
+    With several dates in a sentence, one is used only when it is strictly nearer the
+    trigger than every other ("met on Monday after talks last week").
+    """
+    found: list[tuple[int, ResolvedDate, str]] = []
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        resolved = resolve(ent.text, published)
+        if resolved is not None:  # durations ("24 years") are not dates
+            found.append((tree_distance(ent.root, token), resolved, ent.text))
+    if not found:
+        return None, ""
+    found.sort(key=lambda x: x[0])
+    if len(found) > 1 and found[0][0] == found[1][0]:
+        return None, ""
+    return found[0][1], found[0][2]
+
+
+def years_before(iso: str, years: int) -> str:
+    d = dt.date.fromisoformat(iso)
+    return d.replace(year=d.year - years, day=min(d.day, 28)).isoformat()
+
+
+def past_war(token: Token, sent: Span) -> Span | None:
+    """A named past war the trigger's clause is set in ("during World War Two")."""
+    c = cues()
+    for ent in sent.ents:
+        words = ent.text.lower()
+        if (
+            ent.label_ == "EVENT"
+            and any(w in words for w in c.war_words)
+            and not words.startswith(tuple(c.not_past_wars))
+        ):
+            clause = next(
+                (a for a in ent.root.ancestors if a == token or a.pos_ in {"VERB", "AUX"}), None
+            )
+            if clause == token:
+                return ent  # the war phrase belongs to this event's own clause
+    return None
+
+
+def event_location(token: Token, sent: Span) -> Location | None:
+    """Where: the nearest place named after "in", "at", "near"... in the sentence.
+    Coordinates come from the offline gazetteer. No sentence place: none. The
+    dateline says where the story was filed, which is often not where it happened."""
+    best: tuple[int, Location] | None = None
+    where = cues().place_preps
+    for ent in sent.ents:
+        if ent.label_ not in {"GPE", "LOC", "FAC"} and not _mistagged_city(ent):
+            continue
+        node = ent.root
+        if node.dep_ in {"compound", "poss"} and node.head.dep_ == "pobj":
+            node = node.head  # "in Montenegro province", "in Syria's Idlib province"
+        prep = node.head
+        if node.dep_ != "pobj" or prep.lower_ not in where:
+            continue
+        place = places.lookup(ent.text) or _place_without_kind(ent)
+        if place is None:
+            continue
+        distance = tree_distance(node, token)
+        if best is None or distance < best[0]:
+            best = (distance, Location(ent.text, place.country, place.lat, place.lon))
+    if best is None:
+        return None
+    best[1].distance = best[0]  # how far in the parse: near places are safer targets
+    return best[1]
+
+
+def _mistagged_city(ent: Span) -> bool:
+    """ "in Bucha" tagged as an organisation: one word after a place preposition that the
+    gazetteer knows as a city."""
+    if len(ent) != 1 or ent.label_ not in {"ORG", "PERSON", "NORP"}:
+        return False
+    node = ent.root
+    if node.dep_ != "pobj" or node.head.lower_ not in cues().place_preps:
+        return False
+    place = places.lookup(ent.text)
+    return place is not None and place.kind == "city"
+
+
+def _place_without_kind(ent: Span) -> places.Place | None:
+    """ "Montenegro province", "Idlib governorate": the named place without its kind."""
+    words = ent.text.split()
+    while len(words) > 1 and words[-1].lower() in cues().place_nouns:
+        words.pop()
+        found = places.lookup(" ".join(words))
+        if found is not None:
+            return found
+    return None

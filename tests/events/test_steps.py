@@ -1,0 +1,144 @@
+"""The coder's named steps: each runs alone on a Candidate, says why, and reads its words
+from data, so a new cue word is a one-line data change."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from eventwire.actors.kb import shipped as shipped_kb
+from eventwire.actors.resolve import DocActors
+from eventwire.events import coder, cues, steps, triggers
+from eventwire.events.candidate import Candidate, Sentence
+from eventwire.nlp import load
+
+
+def _candidates(text: str, published: str = "2024-05-06") -> list[Candidate]:
+    doc = load()(text)
+    actors = DocActors(doc, shipped_kb(), published)
+    out = []
+    for span in doc.sents:
+        out.extend(coder.trigger(Sentence(span, actors, triggers.shipped(), "t", published)))
+    return out
+
+
+def _one(text: str, lemma: str) -> Candidate:
+    found = [c for c in _candidates(text) if c.token.lemma_.lower() == lemma]
+    assert found, [c.token.text for c in _candidates(text)]
+    return found[0]
+
+
+def test_steps_are_listed_once_with_what_they_decide():
+    names = [s.__name__ for s in coder.STEPS]
+    assert names[:3] == ["governed", "arguments", "purpose"]
+    assert names[-2:] == ["date", "confidence"]
+    assert len(set(names)) == len(names)
+    for step in coder.STEPS:
+        assert step.__doc__ and len(step.__doc__.split()) > 5, step.__name__
+
+
+def test_the_status_step_alone_reads_adverbs_from_the_data():
+    c = _one("Militants allegedly attacked a police post in Kenya on Monday.", "attack")
+    steps.arguments(c)
+    steps.status(c)
+    assert c.status == "alleged"
+    assert [d.step for d in c.decisions] == ["trigger", "arguments", "arguments", "status"]
+
+
+def test_a_new_status_cue_is_one_line_of_data(monkeypatch):
+    text = "Rebels supposedly attacked a convoy in Mali on Monday."
+    before = _one(text, "attack")
+    steps.status(before)
+    assert before.status == "asserted"
+    path = resources.files("eventwire.events") / "data" / "cues.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["status_words"]["mod"]["supposedly"] = "alleged"  # the one line a newcomer adds
+    import eventwire.events.status as status_module
+
+    monkeypatch.setattr(status_module, "cues", lambda: cues.Cues(data))
+    after = _one(text, "attack")
+    steps.status(after)
+    assert after.status == "alleged"
+
+
+def test_the_governed_step_drops_a_noun_that_is_its_verbs_event():
+    cands = {c.token.lower_: c for c in _candidates("The EU imposed sanctions on Belarus.")}
+    steps.governed(cands["sanctions"])
+    assert cands["sanctions"].dropped.startswith("part of the event of 'imposed'")
+    steps.governed(cands["imposed"])
+    assert not cands["imposed"].dropped
+
+
+def test_a_promise_derives_an_event_that_runs_the_remaining_steps():
+    c = _one("Russia said it will withdraw its troops from Moldova.", "withdraw")
+    events = [coder.emit(x) for x in coder.run(c)]
+    assert [(e.event_type, e.status) for e in events] == [
+        ("AGREE", "asserted"),
+        ("RETREAT", "intended"),
+    ]
+    assert any(d["step"] == "commitment" for d in events[0].explain)
+
+
+def test_explain_names_the_step_behind_every_field():
+    import eventwire
+
+    text = "Kenya and Ethiopia signed a trade agreement in Nairobi on Monday."
+    (event,) = eventwire.code(text, date="2024-05-08", explain=True)
+    record = event.to_dict(explain=True)
+    by_field = {d["field"]: d["step"] for d in record["explain"]}
+    assert by_field["event_type"] == "trigger"
+    assert by_field["status"] == "status"
+    assert by_field["location"] == "place"
+    assert by_field["date"] == "date" and record["date"] == "2024-05-06"
+    assert by_field["confidence"] == "confidence"
+    assert "explain" not in event.to_dict()
+    (plain,) = eventwire.code(text, date="2024-05-08")
+    assert plain.explain == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("speech", frozenset), ("charging_types", frozenset), ("quantity_words", frozenset)],
+)
+def test_every_cue_list_is_read_by_one_loader(name, kind):
+    assert isinstance(getattr(cues.cues(), name), kind) and getattr(cues.cues(), name)
+
+
+def test_an_unknown_cue_list_says_where_to_add_it():
+    with pytest.raises(AttributeError, match="cues.yaml"):
+        _ = cues.cues().no_such_list
+
+
+def _statement_rows() -> list[triggers.Trigger]:
+    return list(triggers.shipped().statements.values())
+
+
+@pytest.mark.parametrize("row", _statement_rows(), ids=lambda r: r.lemma)
+def test_every_statement_row_fires_on_its_own_example(row):
+    import eventwire
+
+    example = row.note.strip('"')
+    found = [(e.event_type, e.cameo) for e in eventwire.code(example, date="2024-05-08")]
+    assert (row.event_type, row.cameo) in found, found
+
+
+def test_code_explain_on_the_command_line():
+    import json
+
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    text = "Iran allegedly supplied drones to Russia."
+    out = CliRunner().invoke(main, ["code", "-", "--date", "2024-05-08", "--explain"], input=text)
+    assert out.exit_code == 0, out.output
+    (record,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert record["status"] == "alleged"
+    steps_seen = [d["step"] for d in record["explain"]]
+    assert steps_seen[0] == "trigger" and "status" in steps_seen
+    table = CliRunner().invoke(
+        main, ["code", "-", "--date", "2024-05-08", "--explain", "--format", "table"], input=text
+    )
+    assert "status       status      alleged" in table.stdout
