@@ -114,3 +114,46 @@ def test_query_without_database_is_a_usage_error(tmp_path):
     out = CliRunner().invoke(main, ["events", "--db", str(tmp_path / "none.duckdb")])
     assert out.exit_code == 2
     assert "eventwire ingest" in out.stderr
+
+
+def test_size_limit_is_defined_once():
+    from eventwire import config
+    from eventwire.fetch import Fetcher
+    from eventwire.ingest import read_file, read_paths
+    from eventwire.ingest.base import Options
+
+    limit = config.MAX_BYTES
+    assert config.Settings().max_bytes == Options().max_bytes == Fetcher().max_bytes == limit
+    for reader in (read_paths, read_file):
+        assert reader.__defaults__ is not None and limit in reader.__defaults__
+
+
+def test_a_command_builds_one_settings_and_hands_it_down(monkeypatch, tmp_path):
+    import eventwire.cli as cli
+    import eventwire.pipeline as pipeline
+
+    built, handed = [], []
+    from_env = cli.Settings.from_env
+
+    def counting(**overrides):
+        built.append(from_env(**overrides))
+        return built[-1]
+
+    default = pipeline.Pipeline.default.__func__
+
+    def spy(cls, settings=None, **kw):
+        handed.append(settings)
+        return default(cls, settings, **kw)
+
+    monkeypatch.setattr(cli.Settings, "from_env", staticmethod(counting))
+    monkeypatch.setattr(pipeline.Pipeline, "default", classmethod(spy))
+    actors = tmp_path / "actors.csv"
+    actors.write_text("name,code,country,sector,start,end\n", encoding="utf-8")
+    out = CliRunner().invoke(
+        main,
+        ["code", "-", "--date", "2022-01-05", "--workers", "1", "--actors", str(actors)],
+        input="Peru and Chile signed a fishing accord.",
+    )
+    assert out.exit_code == 0, out.output
+    assert len(built) == 1 and handed == built
+    assert (built[0].date, built[0].actors, built[0].workers) == ("2022-01-05", str(actors), 1)

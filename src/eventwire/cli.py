@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -14,6 +17,9 @@ from . import __version__
 from .config import DEFAULT_DB, DEFAULT_WAIT, Settings
 from .errors import EventwireError, InputError, UsageError
 from .models import Event
+
+if TYPE_CHECKING:
+    from .store.queries import EventFilter
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPT = 0, 1, 2, 130
 _INPUT_FORMATS = ["text", "jsonl", "json", "csv", "tsv", "html", "feed", "warc"]
@@ -35,9 +41,122 @@ _wait = click.option(
 )
 
 
-def db_option(f):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(f: F) -> F:
     """--db and --wait, for every command that opens the database."""
     return _db(_wait(f))
+
+
+# -- options shared by several commands: each declared once ------------------------------
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for spaCy.",
+)
+actors_option = click.option(
+    "--actors",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own actors: CSV (name,code,country,sector,start,end), YAML or a PETRARCH "
+    ".actors dictionary.",
+)
+date_option = click.option(
+    "--date", type=DATE, help="Publication date (YYYY-MM-DD) for inputs that carry none."
+)
+input_format_option = click.option(
+    "--input-format",
+    type=click.Choice(_INPUT_FORMATS),
+    default=None,
+    help="Default: by file ending (and .gz), or by the server's content type; else text.",
+)
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable output (JSON)."
+)
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """--format with this command's choices; without a default the option is required."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        help="Output format.",
+    )
+
+
+def limit_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--limit", type=click.IntRange(1), default=None, help=f"At most this many {what}."
+    )
+
+
+_SETTINGS_FIELDS = frozenset(f.name for f in fields(Settings))
+
+
+def pass_settings(f: F) -> F:
+    """Build the command's one ``Settings`` from its options named like a Settings field
+    (--db, --wait, --workers, --actors, --date, --replace) over the EVENTWIRE_*
+    environment, and hand it to the command as ``settings``."""
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        knobs = {k: kwargs.pop(k) for k in list(kwargs) if k in _SETTINGS_FIELDS}
+        if "date" in knobs:
+            knobs["date"] = _iso(knobs["date"])
+        return f(*args, settings=Settings.from_env(**knobs), **kwargs)
+
+    return command  # type: ignore[return-value]
+
+
+#: One option per ``EventFilter`` field (store/queries.py, which checks the values), in
+#: the order --help lists them.
+_FILTER_OPTIONS = [
+    click.option("--country", help="ISO3 or international code on either side, e.g. PRK."),
+    click.option("--actor", help="Text in an actor's name or code, e.g. Putin or RUSGOV."),
+    click.option(
+        "--type", "event_type", help="PLOVER type(s), comma-separated, e.g. AGREE,CONSULT."
+    ),
+    click.option("--since", type=DATE, help="Events on or after this date."),
+    click.option("--until", type=DATE, help="Events on or before this date."),
+    click.option(
+        "--status",
+        default="asserted",
+        show_default=True,
+        help="Status(es), comma-separated, or 'all'.",
+    ),
+    click.option(
+        "--doc-id", help="Only the events of this article (its id, as `eventwire articles` shows)."
+    ),
+    click.option(
+        "--min-confidence",
+        type=click.FloatRange(0, 1),
+        default=None,
+        help="Only events at least this confident.",
+    ),
+]
+
+
+def filter_options(f: F) -> F:
+    """The event filter's options, handed to the command as one ``EventFilter``
+    (``filters``): `events` and `export` select alike."""
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        from .store.queries import EventFilter
+
+        given = {field.name: kwargs.pop(field.name) for field in fields(EventFilter)}
+        given["since"], given["until"] = _iso(given["since"]), _iso(given["until"])
+        return f(*args, filters=EventFilter(**given), **kwargs)
+
+    for option in reversed(_FILTER_OPTIONS):
+        command = option(command)
+    return command  # type: ignore[return-value]
 
 
 def _set_verbosity(ctx: click.Context, param: click.Parameter, value: object) -> object:
@@ -47,7 +166,7 @@ def _set_verbosity(ctx: click.Context, param: click.Parameter, value: object) ->
         if param.name == "quiet":
             root.meta["eventwire.quiet"] = True
         else:
-            root.meta["eventwire.verbose"] = root.meta.get("eventwire.verbose", 0) + int(value)
+            root.meta["eventwire.verbose"] = root.meta.get("eventwire.verbose", 0) + int(str(value))
         _configure_logging(root)
     return value
 
@@ -156,53 +275,37 @@ def main(ctx: click.Context) -> None:
 # -- code --------------------------------------------------------------------
 @main.command()
 @click.argument("file", default="-", type=click.Path(allow_dash=True))
-@click.option("--date", type=DATE, help="Publication date (YYYY-MM-DD) for texts that carry none.")
-@click.option(
-    "--input-format",
-    type=click.Choice(_INPUT_FORMATS),
-    default=None,
-    help="Default: by file ending (.jsonl is JSONL), else text.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "table"]),
-    default="jsonl",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--actors",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Your own actors (CSV: name,code,country,sector,start,end).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Processes for spaCy.",
-)
+@date_option
+@input_format_option
+@format_option("jsonl", "table", default="jsonl")
+@actors_option
+@workers_option
 @click.option(
     "--all-statuses/--asserted-only",
     default=True,
     show_default=True,
     help="Include alleged, denied, negated, intended, hypothetical and historical events.",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show, for each event, which step of the coder set which field and why.",
+)
+@pass_settings
 def code(
     file: str,
-    date: object,
     input_format: str | None,
     fmt: str,
-    actors: str | None,
-    workers: int,
     all_statuses: bool,
+    explain: bool,
+    settings: Settings,
 ) -> None:
     """Code text into events without storing anything.
 
     \b
     Examples:
       eventwire code story.txt --date 2024-06-19 --format table
+      eventwire code story.txt --date 2024-06-19 --explain
       echo '{"id": "a1", "text": "Russia and China signed a treaty.", "date": "2024-01-02"}' \\
         | eventwire code - --input-format jsonl
     """
@@ -210,7 +313,6 @@ def code(
     from .models import Article
     from .pipeline import Pipeline
 
-    settings = Settings.from_env(date=_iso(date), actors=actors, workers=workers)
     pipeline = Pipeline.default(settings, dedup=False)
     failed = 0
     items = list(read_paths([file], settings.date, settings.max_bytes, input_format))
@@ -234,25 +336,31 @@ def code(
             failed += 1
             continue
         events = [e for e in article.events if all_statuses or e.status == "asserted"]
-        _print_events(events, fmt)
+        _print_events(events, fmt, explain)
     sys.exit(EXIT_INPUT if failed else EXIT_OK)
 
 
-def _print_events(events: Iterable[Event], fmt: str) -> None:
+def _print_events(events: Iterable[Event], fmt: str, explain: bool = False) -> None:
     if fmt == "table":
-        click.echo(format_table(events))
+        click.echo(format_table(events, explain))
     else:
         for e in events:
-            click.echo(json.dumps(e.to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(e.to_dict(explain=explain), ensure_ascii=False))
 
 
 def _side(actors: list) -> str:
     return ", ".join(a.code or f"?({a.text[:20]})" for a in actors) or "-"
 
 
-def format_table(events: Iterable[Event]) -> str:
+def format_table(events: Iterable[Event], explain: bool = False) -> str:
     rows = [("date", "type", "cameo", "status", "source", "target", "conf", "evidence")]
+    notes: dict[int, list[str]] = {}  # row -> the decisions behind it
     for e in events:
+        if explain:
+            notes[len(rows)] = [
+                f"    {d['step']:<12} {d['field']:<11} {d['value']:<16} {d['why']}"
+                for d in e.explain
+            ]
         ev = e.evidence.text.replace("\n", " ")
         rows.append(
             (
@@ -268,13 +376,14 @@ def format_table(events: Iterable[Event]) -> str:
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     out = []
-    for r in rows:
+    for n, r in enumerate(rows):
         out.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+        out.extend(notes.get(n, []))
     return "\n".join(out)
 
 
 # -- ingest ------------------------------------------------------------------
-def _input_options(f):  # shared by ingest and watch
+def _input_options(f: F) -> F:  # shared by ingest and watch
     f = click.option(
         "--glob",
         default=None,
@@ -285,25 +394,8 @@ def _input_options(f):  # shared by ingest and watch
         default=None,
         help="Your column or key names: 'text=body,id=article_id,date=published'.",
     )(f)
-    f = click.option(
-        "--workers",
-        type=click.IntRange(1, 64),
-        default=1,
-        show_default=True,
-        help="Processes for spaCy.",
-    )(f)
-    f = click.option(
-        "--actors",
-        type=click.Path(exists=True, dir_okay=False),
-        help="Your own actors: CSV, YAML or PETRARCH .actors dictionary.",
-    )(f)
-    f = click.option(
-        "--input-format",
-        type=click.Choice(_INPUT_FORMATS),
-        default=None,
-        help="Default: by file ending (and .gz), or by the server's content type.",
-    )(f)
-    f = click.option("--date", type=DATE, help="Publication date for inputs that carry none.")(f)
+    f = input_format_option(actors_option(workers_option(f)))
+    f = date_option(f)
     f = click.option(
         "--replace",
         is_flag=True,
@@ -364,17 +456,13 @@ def _run_ingest(
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_input_options
+@pass_settings
 def ingest(
     paths: tuple[str, ...],
-    db: str,
-    wait: float,
-    replace: bool,
-    date: object,
     input_format: str | None,
-    actors: str | None,
-    workers: int,
     columns: str | None,
     glob: str | None,
+    settings: Settings,
 ) -> None:
     """Read articles into the database and code them.
 
@@ -391,9 +479,6 @@ def ingest(
       eventwire ingest src/eventwire/data/sample/articles.jsonl news/ --date 2024-06-19
       eventwire ingest export.csv --columns text=body,date=published
     """
-    settings = Settings.from_env(
-        db=db, wait=wait, replace=replace, date=_iso(date), actors=actors, workers=workers
-    )
     summary = _run_ingest(list(paths), settings, input_format, columns, glob)
     sys.exit(EXIT_INPUT if summary.rejected else EXIT_OK)
 
@@ -419,19 +504,15 @@ def _interval(value: str) -> float:
     help="Stop after this many rounds (0: until interrupted).",
 )
 @_input_options
+@pass_settings
 def watch(
     feeds: tuple[str, ...],
     every: str,
     runs: int,
-    db: str,
-    wait: float,
-    replace: bool,
-    date: object,
     input_format: str | None,
-    actors: str | None,
-    workers: int,
     columns: str | None,
     glob: str | None,
+    settings: Settings,
 ) -> None:
     """Read feeds (or pages) again and again, storing and coding what is new.
 
@@ -445,9 +526,6 @@ def watch(
     import time
 
     pause = _interval(every)
-    settings = Settings.from_env(
-        db=db, wait=wait, replace=replace, date=_iso(date), actors=actors, workers=workers
-    )
     done = 0
     failed = False
     try:
@@ -465,52 +543,24 @@ def watch(
 
 
 # -- queries -----------------------------------------------------------------
-def _open_store(db: str, wait: float):
+def _open_store(settings: Settings):
     from .store import Store
 
-    if not Path(db).exists():
-        _fail(f"no database at {db}; run `eventwire ingest PATH` first or pass --db", EXIT_USAGE)
-    return Store(db, read_only=True, wait=wait)
+    if not Path(settings.db).exists():
+        _fail(
+            f"no database at {settings.db}; run `eventwire ingest PATH` first or pass --db",
+            EXIT_USAGE,
+        )
+    return Store(settings.db, read_only=True, wait=settings.wait)
 
 
 @main.command()
 @db_option
-@click.option("--country", help="ISO3 or international code on either side, e.g. PRK.")
-@click.option("--actor", help="Text in an actor's name or code, e.g. Putin or RUSGOV.")
-@click.option("--type", "event_type", help="PLOVER type(s), comma-separated, e.g. AGREE,CONSULT.")
-@click.option("--since", type=DATE, help="Events on or after this date.")
-@click.option("--until", type=DATE, help="Events on or before this date.")
-@click.option(
-    "--status", default="asserted", show_default=True, help="Status(es), comma-separated, or 'all'."
-)
-@click.option(
-    "--min-confidence",
-    type=click.FloatRange(0, 1),
-    default=None,
-    help="Only events at least this confident.",
-)
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many events.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-def events(
-    db: str,
-    wait: float,
-    country: str | None,
-    actor: str | None,
-    event_type: str | None,
-    since: object,
-    until: object,
-    status: str,
-    min_confidence: float | None,
-    limit: int | None,
-    fmt: str,
-) -> None:
+@filter_options
+@limit_option("events")
+@format_option("table", "json", "jsonl", "csv", default="table")
+@pass_settings
+def events(filters: EventFilter, limit: int | None, fmt: str, settings: Settings) -> None:
     """List stored events, filtered.
 
     \b
@@ -520,17 +570,8 @@ def events(
     """
     from .store import write_events
 
-    with _open_store(db, wait) as store:
-        found = store.events(
-            country=country,
-            actor=actor,
-            event_type=event_type,
-            since=_iso(since),
-            until=_iso(until),
-            status=status,
-            min_confidence=min_confidence,
-            limit=limit,
-        )
+    with _open_store(settings) as store:
+        found = store.events(filters, limit=limit)
     if fmt == "table":
         click.echo(format_table(found))
     else:
@@ -545,23 +586,17 @@ def events(
     default=None,
     help="Only articles with this status.",
 )
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many rows.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-def articles(db: str, wait: float, status: str | None, limit: int | None, fmt: str) -> None:
+@limit_option("rows")
+@format_option("table", "jsonl", default="table")
+@pass_settings
+def articles(status: str | None, limit: int | None, fmt: str, settings: Settings) -> None:
     """List stored articles (id, title, date, status, reason) and rejected inputs.
 
     \b
     Example:
       eventwire articles --status rejected
     """
-    with _open_store(db, wait) as store:
+    with _open_store(settings) as store:
         rows = store.articles(status=status, limit=limit)
     if fmt == "jsonl":
         for r in rows:
@@ -595,15 +630,16 @@ def _short(text: str, width: int = 48) -> str:
 
 @main.command()
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def stats(db: str, wait: float, as_json: bool) -> None:
+@json_option
+@pass_settings
+def stats(as_json: bool, settings: Settings) -> None:
     """Summarise the database: articles, events by type and status, top countries.
 
     \b
     Example:
       eventwire stats --db news.duckdb
     """
-    with _open_store(db, wait) as store:
+    with _open_store(settings) as store:
         data = store.stats()
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -633,13 +669,7 @@ def format_stats(data: dict) -> str:
 
 @main.command()
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "json", "csv", "parquet"]),
-    required=True,
-    help="Export format.",
-)
+@format_option("jsonl", "json", "csv", "parquet")
 @click.option(
     "--output",
     "-o",
@@ -647,23 +677,23 @@ def format_stats(data: dict) -> str:
     default=None,
     help="File to write (default stdout; required for parquet).",
 )
-@click.option(
-    "--status", default="asserted", show_default=True, help="Status(es), comma-separated, or 'all'."
-)
-def export(db: str, wait: float, fmt: str, output: str | None, status: str) -> None:
+@filter_options
+@pass_settings
+def export(fmt: str, output: str | None, filters: EventFilter, settings: Settings) -> None:
     """Export stored events (PLOVER-style JSON lines, JSON, CSV or Parquet).
 
     \b
     Examples:
       eventwire export --format csv --output events.csv
       eventwire export --format parquet --output events.parquet --status all
+      eventwire export --format csv --country PRK --type AGREE,CONSULT -o prk.csv
     """
     from .store import export as run_export
 
     if fmt == "parquet" and not output:
         _fail("--format parquet needs --output FILE", EXIT_USAGE)
-    with _open_store(db, wait) as store:
-        n = run_export(store, fmt, output or sys.stdout, status=status)
+    with _open_store(settings) as store:
+        n = run_export(store, fmt, output or sys.stdout, filter=filters)
     click.echo(f"exported {n} events", err=True)
 
 
@@ -681,7 +711,7 @@ def export(db: str, wait: float, fmt: str, output: str | None, status: str) -> N
     show_default=True,
     help="Score only events at least this confident.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@json_option
 def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_json: bool) -> None:
     """Score the coder on gold events: precision, recall and F1, overall and per type.
 
@@ -713,7 +743,7 @@ def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_js
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@json_option
 @click.option(
     "--repeat",
     type=click.IntRange(1),
@@ -721,14 +751,9 @@ def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_js
     show_default=True,
     help="Passes over the sample corpus.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Processes for spaCy.",
-)
-def bench(as_json: bool, repeat: int, workers: int) -> None:
+@workers_option
+@pass_settings
+def bench(as_json: bool, repeat: int, settings: Settings) -> None:
     """Measure speed and memory on the bundled sample corpus.
 
     \b
@@ -737,7 +762,7 @@ def bench(as_json: bool, repeat: int, workers: int) -> None:
     """
     from .bench import format_bench, run_bench
 
-    result = run_bench(repeat=repeat, workers=workers)
+    result = run_bench(repeat=repeat, workers=settings.workers)
     click.echo(json.dumps(result, indent=2) if as_json else format_bench(result))
 
 

@@ -9,16 +9,21 @@ from typing import Any
 DEFAULT_DB = "eventwire.duckdb"
 #: Seconds a command waits for another eventwire process that holds the database.
 DEFAULT_WAIT = 10.0
+#: Bytes an input (file, page, stdin, unpacked archive) may have; larger ones are rejected
+#: with a message that names the limit. The one definition: readers and fetcher use it.
+MAX_BYTES = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Every knob a run takes, built once per command and handed to each stage."""
+
     db: str = DEFAULT_DB
     workers: int = 1
     actors: str | None = None  # user actor dictionary (CSV)
     date: str | None = None  # publication date for inputs that carry none
     batch_size: int = 16  # articles per spaCy batch
-    max_bytes: int = 20_000_000  # larger input files are rejected with a message
+    max_bytes: int = MAX_BYTES  # larger inputs are rejected with a message
     wait: float = DEFAULT_WAIT  # seconds to wait for another process holding the database
     replace: bool = False  # store a new text under an id already stored with another
 

@@ -11,13 +11,13 @@ import urllib.robotparser
 from dataclasses import dataclass
 
 from . import __version__
+from .config import MAX_BYTES
 from .errors import InputError
 
 USER_AGENT = f"eventwire/{__version__} (news event coder; respects robots.txt)"
 TIMEOUT = 15.0
 RETRIES = 2
 BACKOFF = 1.0  # seconds, doubled after each failed try
-MAX_BYTES = 20_000_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -56,8 +56,8 @@ class Fetcher:
                 self._robots[root] = parser
             except InputError:
                 self._robots[root] = None  # no robots.txt (or unreachable): no rules
-        parser = self._robots[root]
-        return parser is None or parser.can_fetch(self.user_agent, url)
+        rules = self._robots[root]
+        return rules is None or rules.can_fetch(self.user_agent, url)
 
     def fetch(self, url: str) -> Fetched:
         """The page, or an ``InputError`` naming the URL and what went wrong."""

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from ..config import MAX_BYTES
 from ..errors import InputError
 from ..fetch import Fetcher, is_url
 from ..models import Article
@@ -49,7 +50,7 @@ STDIN = "<stdin>"
 def read_paths(
     paths: list[str],
     date: str | None = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_BYTES,
     input_format: str | None = None,
     *,
     columns: Mapping[str, str] | None = None,
@@ -134,7 +135,7 @@ def _identified(items: Iterable[Item], input_key: str, origin: str) -> Iterator[
 def read_file(
     path: Path,
     date: str | None = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_BYTES,
     input_format: str | None = None,
     root: Path | None = None,
     *,

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..config import MAX_BYTES
 from ..errors import InputError, UsageError
 from ..models import Article
 
@@ -24,7 +25,7 @@ class Options:
     """What the caller chose once for every input: default date, size limit, column names."""
 
     date: str | None = None  # the user's --date, used only when an input carries none
-    max_bytes: int = 20_000_000
+    max_bytes: int = MAX_BYTES
     columns: Mapping[str, str] = field(default_factory=dict)  # article field -> key/column
 
     def __post_init__(self) -> None:

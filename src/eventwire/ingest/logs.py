@@ -155,5 +155,5 @@ def _give_back() -> None:
         logger.removeHandler(_HANDLER)
         logger.propagate = _saved_propagate.pop(logger.name, True)
     for module in _saved_sys.values():
-        module.sys = sys  # type: ignore[attr-defined]
+        module.sys = sys
     _saved_sys.clear()

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -232,7 +232,8 @@ class Store:
         Bad data (an event of another document) is refused here, so it can never
         abort a transaction halfway or be deleted with the wrong document later.
         """
-        article_rows, event_rows = [], []
+        article_rows: list[tuple[Any, ...]] = []
+        event_rows: list[tuple[Any, ...]] = []
         for article in batch:
             events = dedupe_events(article.events)
             for ev in events:
@@ -358,38 +359,15 @@ class Store:
             return q.select_known_hashes(con)
 
     def events(
-        self,
-        *,
-        country: str | None = None,
-        actor: str | None = None,
-        event_type: str | list[str] | None = None,
-        since: str | date | None = None,
-        until: str | date | None = None,
-        status: str | list[str] | None = "asserted",
-        doc_id: str | None = None,
-        min_confidence: float | None = None,
-        limit: int | None = None,
+        self, filter: q.EventFilter | None = None, *, limit: int | None = None, **fields: Any
     ) -> list[Event]:
-        """Events matching every given filter, ordered by date, document, position.
-
-        country: ISO3/IGO code (or comma list) on either side; actor: substring of a
-        source/target name, text or code; event_type: one or a comma list; since and
-        until: inclusive (YYYY-MM and YYYY mean the whole period); status: "asserted"
-        by default, None or "all" for every status, or a comma list.
+        """Events matching ``filter`` (an ``EventFilter``) and/or its fields given as
+        keywords (``events(country="PRK", since="2024-03")``), ordered by date,
+        document, position; asserted events only unless ``status`` says otherwise.
         """
+        wanted = q.EventFilter.of(filter, **fields)  # a bad value fails before the file is held
         with self._read("read events") as con:
-            return q.select_events(
-                con,
-                limit=limit,
-                country=country,
-                actor=actor,
-                event_type=event_type,
-                since=since,
-                until=until,
-                status=status,
-                doc_id=doc_id,
-                min_confidence=min_confidence,
-            )
+            return q.select_events(con, limit=limit, filter=wanted)
 
     def articles(self, *, status: str | None = None, limit: int | None = None) -> list[dict]:
         """Article summaries; rejected inputs appear with status "rejected" and id = origin."""

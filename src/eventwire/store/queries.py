@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -115,12 +117,12 @@ def upsert_rejected(con: Any, origin: str, reason: str, excerpt: str, now: datet
 # -------------------------------------------------------------------------- reads
 
 
-def _split_list(value: str | list[str] | tuple[str, ...]) -> list[str]:
+def _split_list(value: str | Sequence[str]) -> list[str]:
     items = value.split(",") if isinstance(value, str) else list(value)
     return [s.strip() for s in items if s and s.strip()]
 
 
-def parse_statuses(status: str | list[str] | None) -> list[str] | None:
+def parse_statuses(status: str | Sequence[str] | None) -> list[str] | None:
     """None means "every status"; unknown names are a usage error, not an empty result."""
     if status is None:
         return None
@@ -136,7 +138,7 @@ def parse_statuses(status: str | list[str] | None) -> list[str] | None:
     return wanted
 
 
-def parse_types(event_type: str | list[str]) -> list[str]:
+def parse_types(event_type: str | Sequence[str]) -> list[str]:
     """PLOVER types asked for; old names (DEMAND) map to their 2.0 type; unknown ones
     are a usage error that lists the valid names, not an empty result."""
     try:
@@ -145,7 +147,7 @@ def parse_types(event_type: str | list[str]) -> list[str]:
         raise UsageError(str(exc)) from None
 
 
-def parse_countries(country: str | list[str]) -> list[str]:
+def parse_countries(country: str | Sequence[str]) -> list[str]:
     """Country codes asked for: three letters each (ISO 3166 alpha-3, or IGO, UNO ...)."""
     codes = [c.upper() for c in _split_list(country)]
     bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
@@ -157,59 +159,88 @@ def parse_countries(country: str | list[str]) -> list[str]:
     return codes
 
 
-def event_filter(
-    *,
-    country: str | None = None,
-    actor: str | None = None,
-    event_type: str | list[str] | None = None,
-    since: str | date | None = None,
-    until: str | date | None = None,
-    status: str | list[str] | None = "asserted",
-    doc_id: str | None = None,
-    min_confidence: float | None = None,
-) -> tuple[str, list[Any]]:
-    """WHERE clause (or "") and its parameters; shared by ``events`` and the exporter."""
-    where: list[str] = []
-    params: list[Any] = []
-    if country:
-        codes = parse_countries(country)
-        where.append(
-            "list_has_any(list_transform(source_countries || target_countries, "
-            "lambda x: upper(x)), ?)"
-        )
-        params.append(codes)
-    if actor:
-        # contains() rather than ILIKE: no wildcard escaping of the user's text.
-        where.append(
-            "len(list_filter(source_names || target_names || source_codes || target_codes"
-            " || json_extract_string(source_json, '$[*].text')"
-            " || json_extract_string(target_json, '$[*].text'),"
-            " lambda x: contains(lower(x), ?))) > 0"
-        )
-        params.append(actor.lower())
-    if event_type:
-        where.append("upper(event_type) IN (SELECT unnest(?))")
-        params.append(parse_types(event_type))
-    start, end = parse_bound(since, "since", False), parse_bound(until, "until", True)
-    if start and end and start > end:
-        raise UsageError(f"since {start} is after until {end}; swap them")
-    if start:
-        where.append("date >= ?")
-        params.append(start)
-    if end:
-        where.append("date <= ?")
-        params.append(end)
-    statuses = parse_statuses(status)
-    if statuses:
-        where.append("status IN (SELECT unnest(?))")
-        params.append(statuses)
-    if doc_id:
-        where.append("doc_id = ?")
-        params.append(doc_id)
-    if min_confidence is not None:
-        where.append("confidence >= ?")
-        params.append(float(min_confidence))
-    return ("WHERE " + " AND ".join(where)) if where else "", params
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which stored events to read: the one definition of "events for RUS since March",
+    used by ``Store.events``, the exporter and the CLI's ``events`` and ``export``.
+
+    Every field given must hold. country: ISO3/IGO code (or comma list) on either
+    side; actor: text in a source or target name, text or code; event_type: PLOVER
+    type(s), old names (DEMAND) allowed; since and until: inclusive, YYYY-MM and YYYY
+    mean the whole period; status: "asserted" by default, None or "all" for every
+    status, or a comma list; doc_id: one article's events; min_confidence: 0 to 1.
+    Bad values (unknown type or status, a date that is none) raise ``UsageError``
+    when the filter is made, before any query runs.
+    """
+
+    country: str | Sequence[str] | None = None
+    actor: str | None = None
+    event_type: str | Sequence[str] | None = None
+    since: str | date | None = None
+    until: str | date | None = None
+    status: str | Sequence[str] | None = "asserted"
+    doc_id: str | None = None
+    min_confidence: float | None = None
+
+    def __post_init__(self) -> None:
+        self.where()  # validates every field
+
+    @classmethod
+    def of(cls, filter: EventFilter | None = None, **fields: Any) -> EventFilter:
+        """``filter`` with ``fields`` changed (a new filter when none is given):
+        ``EventFilter.of(country="PRK")``, ``EventFilter.of(f, status="all")``."""
+        if filter is None:
+            return cls(**fields)
+        return replace(filter, **fields) if fields else filter
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL WHERE clause (or "") over the events table, and its parameters."""
+        where: list[str] = []
+        params: list[Any] = []
+        if self.country:
+            where.append(
+                "list_has_any(list_transform(source_countries || target_countries, "
+                "lambda x: upper(x)), ?)"
+            )
+            params.append(parse_countries(self.country))
+        if self.actor:
+            # contains() rather than ILIKE: no wildcard escaping of the user's text.
+            where.append(
+                "len(list_filter(source_names || target_names || source_codes || target_codes"
+                " || json_extract_string(source_json, '$[*].text')"
+                " || json_extract_string(target_json, '$[*].text'),"
+                " lambda x: contains(lower(x), ?))) > 0"
+            )
+            params.append(self.actor.lower())
+        if self.event_type:
+            where.append("upper(event_type) IN (SELECT unnest(?))")
+            params.append(parse_types(self.event_type))
+        start = parse_bound(self.since, "since", False)
+        end = parse_bound(self.until, "until", True)
+        if start and end and start > end:
+            raise UsageError(f"since {start} is after until {end}; swap them")
+        if start:
+            where.append("date >= ?")
+            params.append(start)
+        if end:
+            where.append("date <= ?")
+            params.append(end)
+        statuses = parse_statuses(self.status)
+        if statuses:
+            where.append("status IN (SELECT unnest(?))")
+            params.append(statuses)
+        if self.doc_id:
+            where.append("doc_id = ?")
+            params.append(self.doc_id)
+        if self.min_confidence is not None:
+            where.append("confidence >= ?")
+            params.append(float(self.min_confidence))
+        return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
+def event_filter(filter: EventFilter | None = None, **fields: Any) -> tuple[str, list[Any]]:
+    """WHERE clause (or "") and its parameters: ``EventFilter.of(filter, **fields).where()``."""
+    return EventFilter.of(filter, **fields).where()
 
 
 EVENT_ORDER = "ORDER BY date NULLS LAST, doc_id, evidence_start, id"
@@ -223,8 +254,10 @@ def limit_clause(limit: int | None) -> str:
     return f"LIMIT {int(limit)}"
 
 
-def select_events(con: Any, limit: int | None = None, **filters: Any) -> list[Event]:
-    where, params = event_filter(**filters)
+def select_events(
+    con: Any, limit: int | None = None, filter: EventFilter | None = None, **fields: Any
+) -> list[Event]:
+    where, params = event_filter(filter, **fields)
     sql = f"SELECT {EVENT_SELECT} FROM events {where} {EVENT_ORDER} {limit_clause(limit)}"
     return [row_to_event(r) for r in con.execute(sql, params).fetchall()]
 
