@@ -252,20 +252,21 @@ def dateline(text: str) -> tuple[str, str]:
 
 
 class Clean:
-    """Stage: ``Article.text`` -> cleaned text; empty results are rejected with a reason."""
+    """Stage: the text the parser reads (``Article.clean``) and its map back to
+    ``Article.text``, which is left as given; empty results are rejected with a reason."""
 
-    name = "clean"
-    needs = ("text",)
-    provides = ("text",)
+    name: str = "clean"
+    needs: tuple[str, ...] = ("text",)
+    provides: tuple[str, ...] = ("clean",)
 
     def __call__(self, article: Article) -> Article:
         if article.status == "rejected":
             return article
-        article.text = clean_text(article.text)
-        article.place, article.agency = dateline(article.text)
+        article.clean, article.offsets = clean(article.text)
+        article.place, article.agency = dateline(article.clean)
         if article.agency and not article.source:
             article.source = article.agency
-        if not article.text.strip():
+        if not article.clean.strip():
             article.status = "rejected"
             article.reason = "no article text left after removing boilerplate"
         return article

@@ -103,6 +103,8 @@ class Event:
     location: Location | None = None
     confidence: float = 0.0
     id: str = ""
+    #: Which step of the coder set which field, and why (``--explain``); not stored.
+    explain: list[dict[str, str]] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -121,7 +123,13 @@ class Event:
         )
         return "ev_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        out = self._record()
+        if explain:
+            out["explain"] = list(self.explain)
+        return out
+
+    def _record(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "doc_id": self.doc_id,
@@ -179,14 +187,15 @@ class Mention:
     name: str
     country: str
     sector: str
-    kind: str  # country, igo, person, group, pronoun
+    kind: str  # person, country, igo, org, group, reference (a pronoun or description)
     token_start: int = -1  # token indices in the parsed doc
     token_end: int = -1
 
 
 @dataclass(slots=True)
 class Article:
-    """One document; stages fill it in. ``text`` is what evidence offsets point into."""
+    """One document; stages fill it in. ``text`` is what evidence offsets point into:
+    the text as the user gave it (after decoding), or the text extracted from a page."""
 
     id: str
     text: str
@@ -202,6 +211,10 @@ class Article:
     reason: str = ""  # why it was rejected or marked duplicate
     content_hash: str = ""
     story_id: str = ""
+    #: The text the parser reads (set by the clean stage) and the map from its offsets
+    #: back to ``text``, which stays as the user gave it: every stored offset points there.
+    clean: str = ""
+    offsets: Any = None  # clean.OffsetMap
     doc: Any = None  # spaCy Doc, set by the nlp stage, never stored
     minhash: bytes | None = None  # story signature (dedup), stored apart from the text
     anchors: str = ""  # the story's names and numbers (dedup), stored with the minhash
