@@ -23,9 +23,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
+## ruff, the type checker, and the layer contract (pyproject's [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## Score the coder on the PLOVER dev sentences when ../shared is present (GOLD=FILE for another).
 GOLD ?= ../shared/eval/plover-gsr-dev.jsonl
