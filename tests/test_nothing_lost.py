@@ -331,3 +331,19 @@ def test_a_symlink_loop_in_a_folder_is_named_and_the_rest_is_read(tmp_path):
     looped = [line for line in out.stderr.splitlines() if "again" in line]
     assert looped and looped[0].startswith("rejected ") and "loop" in looped[0]
     assert _summary(out.stderr)["articles stored"] == 6
+
+
+def test_a_page_heading_does_not_swallow_the_first_sentence(tmp_path):
+    page = tmp_path / "pact.html"
+    page.write_text(
+        "<html><head><title>Pact</title></head><body><article><h1>Pact signed</h1>"
+        "<p>Kenya and Ethiopia signed a border pact on Wednesday in Nairobi, officials said.</p>"
+        "<p>The deal sets up joint patrols along the border, the two ministers said.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["code", str(page), "--date", "2024-06-19"])
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    signed = [e for e in events if e["evidence"]["trigger"] == "signed"]
+    assert signed and {a["country"] for a in signed[0]["source"]} == {"KEN", "ETH"}
+    assert not signed[0]["evidence"]["text"].startswith("Pact signed")
