@@ -63,6 +63,7 @@ class Resolver(Protocol):
     them, and the actors of a noun phrase ("talks between Mali and the rebels")."""
 
     kb: KnowledgeBase
+    text: str  # the document's text, read once (spaCy rebuilds doc.text on each access)
 
     def antecedents(self) -> list[Antecedent]: ...
 
@@ -156,7 +157,7 @@ def reference(actors: Resolver, token: Token) -> list[Actor]:
         )
         found = [replace(state[0], sector=sector, name="")] if state and sector else []
     start, end = _extent(token)
-    text = token.doc.text[start:end]
+    text = actors.text[start:end]
     return [replace(a, text=text, start=start, end=end) for a in found]
 
 

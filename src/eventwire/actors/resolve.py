@@ -60,7 +60,9 @@ class DocActors:
         self.dateline = dateline
         self.acronyms: dict[str, Token] = {}  # "RUF" -> head of "Revolutionary United Front"
         self._antecedents: list[Antecedent] | None = None
-        self.dateline_end = dateline_end(doc.text, dateline)  # -1: no dateline
+        #: spaCy rebuilds ``doc.text`` on every access: read it once per document.
+        self.text = doc.text
+        self.dateline_end = dateline_end(self.text, dateline)  # -1: no dateline
         self.spans: dict[int, KbSpan] = match(doc, kb, date, self.dateline_end)
         self.sectors = Sectors(kb, date, self.spans)
         self.people = People(
@@ -347,10 +349,10 @@ class DocActors:
         country, kb_sector = entry.at(self.date)
         span = self.doc[kb.start : kb.end]
         start = span.start_char
-        if start > 0 and self.doc.text[max(0, start - 4) : start].lower() == "the ":
+        if start > 0 and self.text[max(0, start - 4) : start].lower() == "the ":
             start -= 4
         return Actor(
-            text=self.doc.text[start : span.end_char],
+            text=self.text[start : span.end_char],
             name=entry.name,
             country=country,
             sector=kb_sector if sector is None else sector,

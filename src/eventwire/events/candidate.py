@@ -41,6 +41,8 @@ class Sentence:
     doc_id: str
     published: str | None
     fired: dict[int, Trigger] = field(default_factory=dict)  # token index -> row
+    #: the sentence's entities, read once (spaCy builds ``Span.ents`` anew on each access)
+    ents: list[Span] = field(default_factory=list)
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
 
 

@@ -50,7 +50,7 @@ def code_doc(
     """All events in one parsed document."""
     events: list[Event] = []
     for span in doc.sents:
-        sentence = Sentence(span, actors, lexicon, doc_id, published)
+        sentence = Sentence(span, actors, lexicon, doc_id, published, ents=list(span.ents))
         for candidate in trigger(sentence):
             events.extend(emit(c) for c in run(candidate))
     answer_the_accuser(events, doc)

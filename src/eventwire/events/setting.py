@@ -24,14 +24,16 @@ def tree_distance(a: Token, b: Token) -> int:
     return 99
 
 
-def event_date(token: Token, sent: Span, published: str | None) -> tuple[ResolvedDate | None, str]:
+def event_date(
+    token: Token, ents: list[Span], published: str | None
+) -> tuple[ResolvedDate | None, str]:
     """The date phrase nearest the trigger in the parse, else none (the article date).
 
     With several dates in a sentence, one is used only when it is strictly nearer the
     trigger than every other ("met on Monday after talks last week").
     """
     found: list[tuple[int, ResolvedDate, str]] = []
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
         resolved = resolve(ent.text, published)
@@ -50,10 +52,10 @@ def years_before(iso: str, years: int) -> str:
     return d.replace(year=d.year - years, day=min(d.day, 28)).isoformat()
 
 
-def past_war(token: Token, sent: Span) -> Span | None:
+def past_war(token: Token, ents: list[Span]) -> Span | None:
     """A named past war the trigger's clause is set in ("during World War Two")."""
     c = cues()
-    for ent in sent.ents:
+    for ent in ents:
         words = ent.text.lower()
         if (
             ent.label_ == "EVENT"
@@ -68,13 +70,13 @@ def past_war(token: Token, sent: Span) -> Span | None:
     return None
 
 
-def event_location(token: Token, sent: Span) -> Location | None:
+def event_location(token: Token, ents: list[Span]) -> Location | None:
     """Where: the nearest place named after "in", "at", "near"... in the sentence.
     Coordinates come from the offline gazetteer. No sentence place: none. The
     dateline says where the story was filed, which is often not where it happened."""
     best: tuple[int, Location] | None = None
     where = cues().place_preps
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ not in {"GPE", "LOC", "FAC"} and not _mistagged_city(ent):
             continue
         node = ent.root

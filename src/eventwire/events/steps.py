@@ -131,7 +131,7 @@ def third_party(c: Candidate) -> None:
 def place(c: Candidate) -> None:
     """Where it happened; and for acts done to a place ("lifted the curfew in
     Montenegro", "killed civilians in Bucha") with no other target, the place's country."""
-    c.location = event_location(c.token, c.sentence.span)
+    c.location = event_location(c.token, c.sentence.ents)
     if c.location is None:
         return
     c.decide("place", "location", c.location.text, "the nearest place phrase in the parse")
@@ -178,14 +178,14 @@ def date(c: Candidate) -> None:
     """The date phrase nearest the trigger, else the article's date; a date more than a
     year before the story, or a named past war, makes the event historical."""
     published = c.sentence.published
-    resolved, c.date_text = event_date(c.token, c.sentence.span, published)
+    resolved, c.date_text = event_date(c.token, c.sentence.ents, published)
     if resolved:
         c.date, c.date_precision = resolved.date, resolved.precision
         c.decide("date", "date", c.date, f"'{c.date_text}' against {published}")
     else:
         c.date, c.date_precision = published, ""
         c.decide("date", "date", published, "no date phrase: the article's date")
-        war = past_war(c.token, c.sentence.span)
+        war = past_war(c.token, c.sentence.ents)
         if war is not None and c.status in {"asserted", "alleged"}:
             # "Soviet forces fighting Japanese forces at the end of World War II"
             c.status, c.date, c.date_text = "historical", None, war.text
