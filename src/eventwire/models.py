@@ -21,6 +21,7 @@ EVENT_STATUSES = (
     "intended",
     "hypothetical",
     "historical",
+    "requested",
 )
 
 

@@ -1,5 +1,7 @@
 """Status, attribution, answers and dates on the team's own examples."""
 
+import pytest
+
 import eventwire
 
 
@@ -92,7 +94,22 @@ def test_what_is_demanded_has_not_happened():
         date="2024-07-10",
     )
     assert by_type(events, "REQUEST") and countries(by_type(events, "REQUEST")[0].target) == ["ISR"]
-    assert all(e.status == "hypothetical" for e in events if e.event_type == "CONCEDE")
+    assert all(e.status == "requested" for e in events if e.event_type == "CONCEDE")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("The UN called on Russia to withdraw its troops from Ukraine.", "RETREAT"),
+        ("Brazil asked Argentina to extradite the two suspects.", "COOPERATE"),
+        ("Chile demanded that Peru return the seized fishing boats.", "RETREAT"),
+    ],
+)
+def test_an_act_asked_of_someone_is_requested_never_asserted(text, asked):
+    events = eventwire.code(text, date="2024-07-10")
+    assert [e.status for e in by_type(events, "REQUEST")] == ["asserted"]
+    acts = by_type(events, asked)
+    assert acts and all(e.status == "requested" for e in acts)
 
 
 def test_third_party_report_is_alleged_but_the_receiver_confirms():

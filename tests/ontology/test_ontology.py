@@ -219,6 +219,7 @@ def test_contexts_sectors_statuses():
         "intended",
         "hypothetical",
         "historical",
+        "requested",
     }
     assert ontology.merged_types() == {
         "DEMAND": "REQUEST",

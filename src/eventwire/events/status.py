@@ -64,7 +64,7 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
         if t.dep_ in {"relcl", "acl"}:
             # "a possible deal in which X would provide Y"; "its demand that Israel ease"
             if t.dep_ == "acl" and head.lemma_.lower() in c.demand_heads and status == "asserted":
-                status = "hypothetical"
+                status = "requested"  # what is demanded has not happened
             elif (
                 t.dep_ == "acl"
                 and head.lemma_.lower() in c.intent_nouns
@@ -92,8 +92,12 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 (lemma in c.demand_heads or _makes_a_demand(head))
                 and t.dep_ in {"ccomp", "acl"}
                 and status == "asserted"
+            ) or (
+                lemma in c.request_verbs and t.dep_ in {"xcomp", "advcl"} and status == "asserted"
             ):
-                status = "hypothetical"  # "demanded that its partners refuse": asked, not done
+                # "demanded that its partners refuse", "called on Russia to withdraw": asked
+                # of someone, not done
+                status = "requested"
                 attribution = attribution or _speaker(head, actors)
             elif lemma in c.speech:
                 attribution = attribution or _speaker(head, actors)
