@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Article statuses, in the order a document moves through them.
-ARTICLE_STATUSES = ("new", "coded", "duplicate", "rejected")
+ARTICLE_STATUSES = ("new", "coded", "duplicate", "skipped", "rejected")
 #: Event statuses: how the text presents the event.
 EVENT_STATUSES = (
     "asserted",

@@ -23,6 +23,7 @@ from .dedup import Dedup
 from .errors import StageError
 from .events import triggers
 from .events.coder import code_doc
+from .language import Language
 from .models import Actor, Article, Event, Mention
 from .nlp import BATCH_SIZE, Pieces
 from .nlp import load as load_nlp
@@ -237,14 +238,14 @@ class Pipeline:
         dedup: bool = True,
         signatures: Iterable[tuple[str, str, bytes] | tuple[str, str, bytes, str | None]] = (),
     ) -> Pipeline:
-        """clean -> dedup -> nlp -> code; ``known_hashes`` and ``signatures`` describe the
-        stories already stored (exact copies and reworded copies of them are not recoded)."""
+        """clean -> dedup -> language -> nlp -> code; ``known_hashes`` and ``signatures``
+        describe the stories already stored (exact and reworded copies are not recoded)."""
         settings = settings or Settings()
         kb = with_user_actors(load_user_actors(settings.actors)) if settings.actors else shipped()
         stages: list[Stage] = [Clean()]
         if dedup:
             stages.append(Dedup(known_hashes, signatures))
-        stages += [Parse(settings.workers, settings.batch_size), Code(kb)]
+        stages += [Language(), Parse(settings.workers, settings.batch_size), Code(kb)]
         return cls(stages)
 
     def run(self, article: Article) -> Article:

@@ -31,6 +31,7 @@ class Summary:
     sources: set[str] = field(default_factory=set)  # files and addresses read
     unchanged: int = 0
     duplicates: int = 0
+    skipped: int = 0  # stored but not coded: not in English
     events: int = 0
     rejected: list[InputError] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)  # articles stored without a date
@@ -43,6 +44,7 @@ class Summary:
             f"articles stored:    {self.stored}",
             f"already stored:     {self.unchanged}",
             f"duplicates:         {self.duplicates} (exact or reworded copies, not coded again)",
+            f"skipped:            {self.skipped} (not in English, stored but not coded)",
             f"rejected inputs:    {len(self.rejected)}",
             f"events coded:       {self.events}",
         ]
@@ -168,8 +170,9 @@ def _flush(
     for article in saved.stored:
         summary.stored += 1
         summary.duplicates += article.status == "duplicate"
+        summary.skipped += article.status == "skipped"
         summary.events += len(article.events)
-        if article.date is None:
+        if article.date is None and article.status == "coded":
             summary.undated.append(article.origin or article.id)
     summary.unchanged += len(saved.unchanged)
     for article, reason in saved.conflicts:
