@@ -331,6 +331,9 @@ def code(
             err=True,
         )
     for article in pipeline.pipe(articles):
+        if article.status == "skipped":
+            click.echo(f"skipped {article.origin or article.id}: {article.reason}", err=True)
+            continue
         if article.status == "rejected":
             click.echo(f"rejected {article.origin or article.id}: {article.reason}", err=True)
             failed += 1
@@ -582,7 +585,7 @@ def events(filters: EventFilter, limit: int | None, fmt: str, settings: Settings
 @db_option
 @click.option(
     "--status",
-    type=click.Choice(["coded", "duplicate", "rejected"]),
+    type=click.Choice(["coded", "duplicate", "skipped", "rejected"]),
     default=None,
     help="Only articles with this status.",
 )
@@ -711,8 +714,18 @@ def export(fmt: str, output: str | None, filters: EventFilter, settings: Setting
     show_default=True,
     help="Score only events at least this confident.",
 )
+@click.option(
+    "--pages",
+    type=click.Path(file_okay=False),
+    default=None,
+    help='Folder with ground-truth.jsonl for standoff items ({"page"}, no "text"). '
+    "Default: $EVENTWIRE_PAGES, else ../shared/eval/realnews, else the shared folder "
+    "beside the checkout the gold file is in.",
+)
 @json_option
-def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_json: bool) -> None:
+def eval_cmd(
+    gold: str, errors: bool, strict: bool, min_confidence: float, pages: str | None, as_json: bool
+) -> None:
     """Score the coder on gold events: precision, recall and F1, overall and per type.
 
     GOLD is JSONL, one item per line: {"id", "text", "date"?, "events": [...]} with
@@ -735,7 +748,9 @@ def eval_cmd(gold: str, errors: bool, strict: bool, min_confidence: float, as_js
         else:
             click.echo(format_actor_report(actor_report, errors=errors))
         return
-    report = evaluate(items, strict=strict, min_confidence=min_confidence)
+    report = evaluate(
+        items, strict=strict, min_confidence=min_confidence, pages=pages, gold_path=gold
+    )
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

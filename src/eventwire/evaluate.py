@@ -10,11 +10,15 @@ country spellings are read as ISO3.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import click
 
 from . import ontology
 from .actors.kb import INTERNATIONAL
@@ -104,6 +108,9 @@ class Mistake:
     text: str
     missed: set[Triple]
     false: set[Triple]
+    #: For standoff items (text read from a pages folder): the evidence sentence of each
+    #: missed (gold) and false (system) triple, printed instead of the whole page.
+    evidence: dict[Triple, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -141,13 +148,112 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+#: The environment variable naming the pages folder when ``--pages`` is not given.
+PAGES_ENV = "EVENTWIRE_PAGES"
+PAGES_INDEX = "ground-truth.jsonl"
+
+
+class PagesNotFound(click.ClickException):
+    """No pages folder for standoff gold: a one-line message and exit status 2."""
+
+    exit_code = 2
+
+
+def pages_candidates(pages: str | Path | None, gold_path: str | Path | None) -> list[Path]:
+    """Where to look for the pages folder, in order: --pages, $EVENTWIRE_PAGES,
+    ../shared/eval/realnews from the current directory, and the same beside the checkout
+    a gold file under ``tests/gold/`` belongs to (so ``eval`` works from any folder)."""
+    if pages:
+        return [Path(pages)]
+    out = []
+    if os.environ.get(PAGES_ENV):
+        out.append(Path(os.environ[PAGES_ENV]))
+    out.append(Path("..") / "shared" / "eval" / "realnews")
+    if gold_path is not None:
+        checkout = Path(gold_path).resolve().parent.parent.parent
+        out.append(checkout.parent / "shared" / "eval" / "realnews")
+    return out
+
+
+def find_pages(pages: str | Path | None = None, gold_path: str | Path | None = None) -> Path:
+    """The first candidate folder holding ``ground-truth.jsonl``, or PagesNotFound."""
+    tried = pages_candidates(pages, gold_path)
+    for folder in tried:
+        if (folder / PAGES_INDEX).is_file():
+            return folder
+    raise PagesNotFound(
+        f"no pages folder with {PAGES_INDEX} for standoff gold items; looked in "
+        + ", ".join(str(f) for f in tried)
+        + f" (give --pages DIR or set {PAGES_ENV})"
+    )
+
+
+def load_pages(folder: str | Path) -> dict[str, dict[str, Any]]:
+    """Page id -> {"id", "url", "article_body", ...} from the folder's ground-truth.jsonl."""
+    with (Path(folder) / PAGES_INDEX).open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return {r["id"]: r for r in rows}
+
+
+_MONTHS = {
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+}
+
+
+def date_from_url(url: str) -> str | None:
+    """A publication date written in a URL path (/2019/11/19/, /2019-11-19, /2019/nov/19/)."""
+    m = re.search(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:[/-]|\b)", url)
+    if m:
+        return f"{m[1]}-{m[2]}-{m[3]}"
+    m = re.search(r"/((?:19|20)\d\d)/([a-z]{3})[a-z]*/(\d\d?)/", url.lower())
+    if m and m[2] in _MONTHS:
+        return f"{m[1]}-{_MONTHS[m[2]]:02d}-{int(m[3]):02d}"
+    return None
+
+
+def is_standoff(item: dict[str, Any]) -> bool:
+    return "page" in item and "text" not in item
+
+
+def attach_pages(
+    gold: list[dict[str, Any]],
+    pages: str | Path | None = None,
+    gold_path: str | Path | None = None,
+) -> list[dict[str, Any]]:
+    """Give standoff items (``"page"``, no ``"text"``) their page's text and date.
+
+    The item's own ``date`` wins over one read from the page's URL. Items with text are
+    returned unchanged; the pages folder is only looked for when some item needs it.
+    """
+    if not any(is_standoff(g) for g in gold):
+        return gold
+    found = load_pages(find_pages(pages, gold_path))
+    out = []
+    for g in gold:
+        if is_standoff(g):
+            page = found.get(g["page"])
+            if page is None:
+                raise PagesNotFound(f"{g['id']}: page {g['page']} is not in the pages folder")
+            g = {**g, "text": page["article_body"]}
+            g.setdefault("date", date_from_url(page.get("url", "")))
+        out.append(g)
+    return out
+
+
 def evaluate(
     gold: list[dict[str, Any]],
     pipeline: Pipeline | None = None,
     strict: bool = False,
     min_confidence: float = 0.0,
+    pages: str | Path | None = None,
+    gold_path: str | Path | None = None,
 ) -> Report:
-    """Code every gold item's text and compare triples item by item."""
+    """Code every gold item's text and compare triples item by item.
+
+    Standoff items (``"page"`` and no ``"text"``) take their text from a pages folder: see
+    :func:`attach_pages` and :func:`find_pages`.
+    """
+    gold = attach_pages(gold, pages, gold_path)
     pipeline = pipeline or Pipeline.default(dedup=False)
     articles = [Article(id=g["id"], text=g["text"], date=g.get("date")) for g in gold]
     report = Report(n_items=len(gold))
@@ -173,8 +279,41 @@ def evaluate(
             )
         _confuse(report.confusion, got, want)
         if got != want:
-            report.mistakes.append(Mistake(g["id"], g["text"], want - got, got - want))
+            if "page" in g:  # standoff: the evidence sentences, not the whole page
+                mistake = Mistake(
+                    g["id"],
+                    f"(page {g['page']})",
+                    want - got,
+                    got - want,
+                    _evidence(g, art.events, want - got, got - want, strict),
+                )
+            else:
+                mistake = Mistake(g["id"], g["text"], want - got, got - want)
+            report.mistakes.append(mistake)
     return report
+
+
+def _evidence(
+    g: dict[str, Any],
+    system: list[Event],
+    missed: set[Triple],
+    false: set[Triple],
+    strict: bool,
+) -> dict[Triple, str]:
+    """Evidence sentence of each missed triple (gold start/end) and false one (system)."""
+    out: dict[Triple, str] = {}
+    text = g["text"]
+    for ev in g.get("events", []):
+        if "start" not in ev or "end" not in ev:
+            continue
+        if ev.get("status", "asserted") not in SCORED_STATUSES:
+            continue
+        for t in triples([ev], strict) & missed:
+            out.setdefault(t, " ".join(text[ev["start"] : ev["end"]].split()))
+    for e in system:
+        for t in triples([e.to_dict()], strict) & false:
+            out.setdefault(t, " ".join(e.evidence.text.split()))
+    return out
 
 
 def _with_status(events: list[dict[str, Any]], strict: bool) -> set[tuple[str, ...]]:
@@ -246,6 +385,51 @@ def format_report(report: Report, errors: bool = False) -> str:
             lines.append(f"{m.id}: {m.text}")
             for t in sorted(m.missed):
                 lines.append(f"    missed {t[0]}->{t[1]} {t[2]}")
+                if t in m.evidence:
+                    lines.append(f"           | {m.evidence[t]}")
             for t in sorted(m.false):
                 lines.append(f"    false  {t[0]}->{t[1]} {t[2]}")
+                if t in m.evidence:
+                    lines.append(f"           | {m.evidence[t]}")
     return "\n".join(lines)
+
+
+def check_standoff(
+    gold: list[dict[str, Any]], pages: dict[str, dict[str, Any]]
+) -> list[tuple[str, int, str]]:
+    """Problems in standoff gold: (item id, event index, what is wrong).
+
+    Every event's ``article_body[start:end]`` must be one sentence (no surrounding space,
+    starts with a capital, digit or quote, ends the sentence or its line, does not run on
+    over a line break) and hold each word of the event's trigger.
+    """
+    problems: list[tuple[str, int, str]] = []
+    for g in gold:
+        page = pages.get(g.get("page", ""))
+        if page is None:
+            problems.append((g["id"], -1, f"unknown page {g.get('page')!r}"))
+            continue
+        text = page["article_body"]
+        for i, ev in enumerate(g.get("events", [])):
+            start, end = ev.get("start"), ev.get("end")
+            if not isinstance(start, int) or not isinstance(end, int):
+                problems.append((g["id"], i, "no start/end"))
+                continue
+            if not 0 <= start < end <= len(text):
+                problems.append((g["id"], i, f"offsets {start}:{end} outside the page"))
+                continue
+            sent = text[start:end]
+            if sent != sent.strip() or "\n" in sent:
+                problems.append((g["id"], i, "span has outer space or a line break"))
+            if not re.match(r"[\"'(\u201c\u2018\w]", sent) or sent[0].islower():
+                problems.append((g["id"], i, f"span does not start a sentence: {sent[:30]!r}"))
+            ends_line = end == len(text) or text[end] in "\n"
+            if not (re.search(r"[.!?:][\"'\u201d\u2019)]*$", sent) or ends_line):
+                problems.append((g["id"], i, f"span does not end a sentence: {sent[-30:]!r}"))
+            if start > 0 and text[start - 1].isalnum():
+                problems.append((g["id"], i, "span starts inside a word"))
+            words = [w for w in re.findall(r"[\w'-]+", ev.get("trigger", "").lower())]
+            missing = [w for w in words if w not in sent.lower()]
+            if not words or missing:
+                problems.append((g["id"], i, f"trigger {ev.get('trigger')!r} not in sentence"))
+    return problems
