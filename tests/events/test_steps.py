@@ -142,3 +142,40 @@ def test_code_explain_on_the_command_line():
         main, ["code", "-", "--date", "2024-05-08", "--explain", "--format", "table"], input=text
     )
     assert "status       status      alleged" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target", "placed_by"),
+    [
+        (
+            "NAIROBI, Kenya (Wire) — Police fired tear gas at students who blocked a road.",
+            "KENCOP",
+            "KENEDU",
+            "dateline",
+        ),
+        ("Police arrested 40 opposition activists at a rally in Harare.", "ZWECOP", "ZWEOPP", ""),
+    ],
+)
+def test_domestic_actors_take_the_country_of_the_story(text, source, target, placed_by):
+    import eventwire
+
+    events = eventwire.code(text, date="2024-05-08", explain=True)
+    ev = next(e for e in events if e.event_type in {"ASSAULT", "COERCE"})
+    assert [a.code for a in ev.source] == [source]
+    assert [a.code for a in ev.target] == [target]
+    assert any(d["step"] == "domestic" for d in ev.explain)
+    if placed_by == "dateline":
+        assert "dateline" in next(d["why"] for d in ev.explain if d["step"] == "domestic")
+
+
+def test_armed_actors_and_statements_are_not_placed_by_the_story():
+    import eventwire
+
+    (shelling,) = eventwire.code("Troops shelled villages in Ukraine.", date="2024-05-08")
+    assert [a.country for a in shelling.source] == [""]  # whose troops, the text does not say
+    said = eventwire.code(
+        "BAGHDAD, Iraq (Wire) — Protesters denounced the new electricity tariffs.",
+        date="2024-05-08",
+    )
+    assert any(e.event_type == "ACCUSE" for e in said)
+    assert all(a.country == "" for e in said if e.event_type == "ACCUSE" for a in e.source)

@@ -62,6 +62,8 @@ class Candidate:
     date_precision: str = ""
     confidence: float = 0.0
     dropped: str = ""  # why the candidate is not an event; empty while it is kept
+    #: where a domestic actor's country came from: "" (the text), "place" or "dateline"
+    placed_by: str = ""
     #: type and side codes as the ``unique`` step saw them (before a place became a target)
     sides: tuple[str, tuple[str, ...], tuple[str, ...]] = ("", (), ())
     derived: list[Candidate] = field(default_factory=list)  # events this one also states

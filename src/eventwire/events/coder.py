@@ -6,7 +6,8 @@ records why; ``--explain`` prints those decisions. The words every step reads
 live in ``data/`` (``triggers.tsv``, ``statements.tsv``, ``cues.yaml``).
 
     trigger -> governed -> arguments -> purpose -> status -> joint -> has_sides
-    -> unique -> third_party -> place -> commitment -> date -> confidence -> emit
+    -> unique -> third_party -> place -> domestic -> commitment -> date -> confidence
+    -> emit
     then, over the whole document: answers
 """
 
@@ -38,6 +39,7 @@ STEPS: tuple[Step, ...] = (
     steps.unique,
     steps.third_party,
     steps.place,
+    steps.domestic,
     steps.commitment,
     steps.date,
     steps.confidence,

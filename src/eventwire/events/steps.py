@@ -13,6 +13,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from .. import ontology
+from ..geo import places
 from ..models import Actor
 from . import recode
 from .arguments import drop_self, make_joint, noun_args, verb_args
@@ -148,6 +149,45 @@ def place(c: Candidate) -> None:
         c.decide("place", "target", c.location.country, f"an act done to '{c.location.text}'")
 
 
+def domestic(c: Candidate) -> None:
+    """Police, protesters, students, courts named without a country ("Police fired tear
+    gas at students") take the country where the event happened ("in Lagos"), else the
+    one the dateline names ("LAGOS, Nigeria (AP) —"), with a lower confidence; in events
+    done, not said. Armed actors are left unplaced: in a war story they are often the
+    other side's."""
+    if c.row.event_type not in cues().domestic_types:
+        return
+    where, why = "", ""
+    if c.location is not None and c.location.country:
+        where, why, c.placed_by = c.location.country, f"it happened in '{c.location.text}'", "place"
+    else:
+        dateline = c.sentence.actors.dateline
+        where = _dateline_country(dateline)
+        if where:
+            why, c.placed_by = f"the dateline '{dateline}'", "dateline"
+    if not where:
+        return
+    domestic_sectors = cues().domestic_sectors
+    for side in ("source", "target"):
+        actors = getattr(c.args, side)
+        if not any(not a.country and a.sector in domestic_sectors for a in actors):
+            continue
+        placed = [
+            replace(a, country=where) if not a.country and a.sector in domestic_sectors else a
+            for a in actors
+        ]
+        setattr(c.args, side, placed)
+        c.decide("domestic", side, _codes(placed), f"named without a country; {why}")
+    if not any(d.step == "domestic" for d in c.decisions):
+        c.placed_by = ""
+
+
+def _dateline_country(dateline: str) -> str:
+    """The country of a dateline: "Lagos, Nigeria" -> NGA, "Nairobi" -> KEN; "" if unsure."""
+    found = {p.country for part in dateline.split(",") if (p := places.lookup(part.strip()))}
+    return found.pop() if len(found) == 1 else ""
+
+
 def commitment(c: Candidate) -> None:
     """What the words also state: "said it would not meet the demands" is a refusal that
     was made (REJECT); "vowed to retaliate" is a threat that was made (THREATEN) and the
@@ -228,6 +268,8 @@ def confidence(c: Candidate) -> None:
         less(0.1, "a pronoun resolved")
     if args.indirect:
         less(0.1, "a side from an owner, clause, condition or place")
+    if c.placed_by:
+        less(0.1 if c.placed_by == "dateline" else 0.05, f"a country from the {c.placed_by}")
     if row.lemma in c.sentence.lexicon.statements or row.note.startswith("intention"):
         less(0.1, "a statement read as an event, or a promise read from 'will'")
     if not any(a.sector for a in args.source) and not args.joint:
