@@ -179,3 +179,35 @@ def test_armed_actors_and_statements_are_not_placed_by_the_story():
     )
     assert any(e.event_type == "ACCUSE" for e in said)
     assert all(a.country == "" for e in said if e.event_type == "ACCUSE" for a in e.source)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("A church was set ablaze in a village on Sunday night.", True),
+        ("A roadside bomb went off near an army post on Monday.", True),
+        ("A bus plunged into a gorge in the mountains, killing 20 passengers.", False),
+        ("Floods killed 30 people in the river delta.", False),
+        ("A bus crash killed 12 people near the capital.", False),
+        ("Attacks have increased this year.", False),
+    ],
+)
+def test_deliberate_acts_without_a_doer_are_kept_and_accidents_are_not(text, kept):
+    import eventwire
+
+    found = [e for e in eventwire.code(text, date="2024-05-08") if e.event_type == "ASSAULT"]
+    assert bool(found) is kept, [(e.event_type, e.evidence.trigger) for e in found]
+    if kept:
+        assert not any(a.country for a in found[0].source)  # the doer stays unknown
+        assert found[0].confidence < 0.5
+
+
+def test_an_air_strike_is_no_labour_strike():
+    import eventwire
+
+    events = eventwire.code(
+        "An air strike by Myanmar's military hit a village gathering.", date="2024-05-08"
+    )
+    strikes = [e for e in events if e.evidence.trigger == "strike"]
+    assert strikes and strikes[0].event_type == "ASSAULT"
+    assert [a.country for a in strikes[0].source] == ["MMR"]

@@ -5,7 +5,7 @@ small function in ``steps.py`` that decides one thing about the candidate and
 records why; ``--explain`` prints those decisions. The words every step reads
 live in ``data/`` (``triggers.tsv``, ``statements.tsv``, ``cues.yaml``).
 
-    trigger -> governed -> arguments -> purpose -> status -> joint -> has_sides
+    trigger -> governed -> arguments -> purpose -> status -> joint -> accident -> has_sides
     -> unique -> third_party -> place -> domestic -> commitment -> date -> confidence
     -> emit
     then, over the whole document: answers
@@ -35,6 +35,7 @@ STEPS: tuple[Step, ...] = (
     steps.purpose,
     steps.status,
     steps.joint,
+    steps.accident,
     steps.has_sides,
     steps.unique,
     steps.third_party,

@@ -98,10 +98,31 @@ def joint(c: Candidate) -> None:
         c.decide("joint", "target", _codes(c.args.target), "a mutual act: each side acts on each")
 
 
+def accident(c: Candidate) -> None:
+    """A crash, a flood, a collapse is no one's attack: "a bus crash killed 20 passengers"
+    is dropped unless a doer is named."""
+    if c.row.event_type not in cues().agentless_types or any(
+        a.country or a.sector for a in c.args.source
+    ):
+        return
+    found = sorted({t.lemma_.lower() for t in c.sentence.span} & cues().accident_words)
+    if found:
+        c.drop("accident", f"an accident or disaster ('{found[0]}'), not a deliberate act")
+
+
 def has_sides(c: Candidate) -> None:
-    """An event with neither side found is no event."""
-    if not c.args.source and not c.args.target:
-        c.drop("has_sides", "no side found")
+    """An event with neither side found is no event -- except a deliberate act of violence
+    or coercion told without its doer or victim ("a church was set ablaze", "a bomb went
+    off near the market"): it happened, so it is kept with its sides unknown (and a low
+    confidence). Only a verb that tells what happened counts: "attacks have increased"
+    tells of no one act, and "the detained fishermen" only describes them."""
+    if c.args.source or c.args.target:
+        return
+    told = c.token.pos_ == "VERB" and c.token.dep_ not in {"amod", "compound", "nmod"}
+    if c.row.event_type in cues().agentless_types and told:
+        c.decide("has_sides", "source", "-", "a deliberate act told without its doer: kept")
+        return
+    c.drop("has_sides", "no side found")
 
 
 def unique(c: Candidate) -> None:

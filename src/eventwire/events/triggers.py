@@ -41,7 +41,9 @@ _NAMED = frozenset(
         "QUANTITY",
     }
 )
-CONSTRAINT_KEYS = frozenset({"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent"})
+CONSTRAINT_KEYS = frozenset(
+    {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent", "subj", "mod", "adv"}
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -96,6 +98,12 @@ def _object_words(token: Token) -> set[str]:
     return words
 
 
+def _with_compounds(token: Token) -> set[str]:
+    return {token.lemma_.lower()} | {
+        c.lemma_.lower() for c in token.children if c.dep_ == "compound"
+    }
+
+
 def _names_a_time(prep: Token) -> bool:
     """The phrase's object is a date or time ("on Friday"). A date entity that runs out of
     the phrase does not count: in "launched missiles at Kyiv overnight" the tagger reads
@@ -134,6 +142,18 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
         )
     if key == "obj_ent":  # "received President Milei": the object is a named person or state
         return any(o.ent_type_.lower() in values for o in _objects(token))
+    if key == "subj":  # "a bomb went off", "a car bomb exploded": what the subject is
+        return any(
+            c.dep_ in {"nsubj", "nsubjpass"} and _with_compounds(c) & values for c in token.children
+        )
+    if key == "mod":  # "an air strike", "drone strikes": a modifier of a noun trigger
+        return any(
+            c.dep_ in {"compound", "amod"} and c.lemma_.lower() in values for c in token.children
+        )
+    if key == "adv":  # "was set ablaze"
+        return any(
+            c.dep_ in {"advmod", "acomp", "oprd"} and c.lower_ in values for c in token.children
+        )
     if key == "prt":
         return any(c.dep_ == "prt" and c.lower_ in values for c in token.children)
     if key == "xcomp":
@@ -148,7 +168,8 @@ def _parse_requires(cell: str, where: str) -> tuple[tuple[str, frozenset[str]], 
         key = key.strip()
         if not sep or key not in CONSTRAINT_KEYS:
             raise ValueError(
-                f"{where}: bad constraint {part!r} (use obj=, prep=, prt=, xcomp=, not_obj=)"
+                f"{where}: bad constraint {part!r} (use obj=, prep=, prt=, xcomp=, not_obj=, "
+                "obj_ent=, subj=, mod=, adv=)"
             )
         out.append((key, frozenset(v.strip().lower() for v in values.split("|") if v.strip())))
     return tuple(out)
