@@ -211,3 +211,13 @@ def test_an_air_strike_is_no_labour_strike():
     strikes = [e for e in events if e.evidence.trigger == "strike"]
     assert strikes and strikes[0].event_type == "ASSAULT"
     assert [a.country for a in strikes[0].source] == ["MMR"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Russia, Belarus sign security guarantees treaty", "Chile, Peru sign fishing accord"]
+)
+def test_a_headline_names_both_subjects_before_the_verb(text):
+    import eventwire
+
+    (event,) = eventwire.code(text, date="2024-05-08")
+    assert event.event_type == "SUPPORT" and len({a.country for a in event.source}) == 2

@@ -65,6 +65,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         args.source.extend(clause_subject_actors(token, actors))
     for s in subjects if not args.source else []:
         args.source.extend(_subject_actors(s, actors))
+    if args.source and subjects and not passive:
+        args.source[:0] = _headline_co_subjects(token, subjects[0], actors)
     if passive:
         for ch in token.children:
             if ch.dep_ == "nsubjpass":
@@ -246,6 +248,22 @@ def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
                 if found:
                     return found
     return []
+
+
+def _headline_co_subjects(verb: Token, subject: Token, actors: DocActors) -> list[Actor]:
+    """Headline style: "Russia, Belarus sign treaty", "Hamas, Israel agree ceasefire": a
+    name before a comma ahead of the subject is a second subject (the parser hangs it on
+    the verb as a modifier). Dates and adverbs ("Monday, Israel agreed") name no actor."""
+    out: list[Actor] = []
+    for ch in verb.children:
+        if (
+            ch.dep_ == "npadvmod"
+            and ch.i < subject.i
+            and ch.i + 1 < len(ch.doc)
+            and ch.doc[ch.i + 1].text == ","
+        ):
+            out.extend(actors.resolve_all(ch, agent=True))
+    return out
 
 
 def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
