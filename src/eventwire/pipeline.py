@@ -17,6 +17,7 @@ from . import nlp as _nlp
 from .actors.dictionaries import load_user_actors
 from .actors.kb import KnowledgeBase, shipped, with_user_actors
 from .actors.resolve import DocActors
+from .actors.truecase import Truecase
 from .clean import Clean
 from .config import Settings
 from .dedup import Dedup
@@ -238,14 +239,14 @@ class Pipeline:
         dedup: bool = True,
         signatures: Iterable[tuple[str, str, bytes] | tuple[str, str, bytes, str | None]] = (),
     ) -> Pipeline:
-        """clean -> dedup -> language -> nlp -> code; ``known_hashes`` and ``signatures``
-        describe the stories already stored (exact and reworded copies are not recoded)."""
+        """clean -> dedup -> language -> truecase -> nlp -> code; ``known_hashes`` and
+        ``signatures`` describe the stories already stored (copies are not recoded)."""
         settings = settings or Settings()
         kb = with_user_actors(load_user_actors(settings.actors)) if settings.actors else shipped()
         stages: list[Stage] = [Clean()]
         if dedup:
             stages.append(Dedup(known_hashes, signatures))
-        stages += [Language(), Parse(settings.workers, settings.batch_size), Code(kb)]
+        stages += [Language(), Truecase(kb), Parse(settings.workers, settings.batch_size), Code(kb)]
         return cls(stages)
 
     def run(self, article: Article) -> Article:
