@@ -31,7 +31,10 @@ def test_statement_is_dated_by_its_own_day():
     )
     events = eventwire.code(text, date="2024-07-10")  # a Wednesday
     crossing = [e for e in events if e.source and e.source[0].country == "BOL"]
-    assert crossing and crossing[0].date == "2024-07-08"
+    assert crossing and crossing[0].date != "2024-07-08"  # Monday dates the saying
+    (charge,) = by_type(events, "ACCUSE")  # Chile's charge is the Monday event
+    assert countries(charge.source) == ["CHL"] and countries(charge.target) == ["BOL"]
+    assert charge.date == "2024-07-08"
     assert crossing[0].status == "alleged"
     assert crossing[0].attribution is not None and crossing[0].attribution.country == "CHL"
 
@@ -129,3 +132,25 @@ def test_third_party_report_is_alleged_but_the_receiver_confirms():
     aid = by_type(confirmed, "AID")
     assert aid and aid[0].status == "asserted"
     assert countries(aid[0].target) == ["VNM"]
+
+
+def test_a_report_keeps_its_date_for_the_saying_and_accuses_the_one_who_armed():
+    events = eventwire.code(
+        "On Tuesday, a US State Department spokesperson said that North Korea has shipped "
+        "weapons to Russia in recent months.",
+        date="2024-06-19",
+    )
+    aid = by_type(events, "AID")
+    assert aid and aid[0].status == "alleged"
+    assert aid[0].date != "2024-06-18"  # Tuesday dates the saying, not the shipping
+    accuse = by_type(events, "ACCUSE")
+    assert accuse and countries(accuse[0].target) == ["PRK"]
+    assert accuse[0].date == "2024-06-18" and accuse[0].evidence.trigger == "said"
+
+
+def test_a_report_of_fighting_between_others_accuses_no_one():
+    events = eventwire.code(
+        "Burmese troops captured a Karen rebel camp near the border, Thai police said.",
+        date="2024-06-19",
+    )
+    assert not by_type(events, "ACCUSE")

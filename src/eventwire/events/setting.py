@@ -34,7 +34,7 @@ def event_date(
     """
     found: list[tuple[int, ResolvedDate, str]] = []
     for ent in ents:
-        if ent.label_ != "DATE":
+        if ent.label_ != "DATE" or _said_when(ent, token):
             continue
         resolved = resolve(ent.text, published)
         if resolved is not None:  # durations ("24 years") are not dates
@@ -45,6 +45,19 @@ def event_date(
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None, ""
     return found[0][1], found[0][2]
+
+
+def _said_when(ent: Span, token: Token) -> bool:
+    """ "On Tuesday, a spokesperson said that X has shipped arms": Tuesday dates the
+    saying, not the shipping. True when the date hangs on a reporting verb above the
+    trigger (and the trigger is not that verb)."""
+    verb = next((a for a in ent.root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    return (
+        verb is not None
+        and verb != token
+        and verb.lemma_.lower() in cues().speech
+        and verb in token.ancestors
+    )
 
 
 def years_before(iso: str, years: int) -> str:

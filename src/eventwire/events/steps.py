@@ -16,8 +16,8 @@ from .. import ontology
 from ..geo import places
 from ..models import Actor
 from . import recode
-from .arguments import drop_self, make_joint, noun_args, verb_args
-from .candidate import Candidate
+from .arguments import Args, drop_self, make_joint, noun_args, verb_args
+from .candidate import Candidate, Decision
 from .cues import cues
 from .setting import NEAR_ENOUGH, event_date, event_location, past_war, years_before
 from .status import event_status, has_condition
@@ -148,6 +148,43 @@ def third_party(c: Candidate) -> None:
         return
     c.status = "alleged"
     c.decide("third_party", "status", "alleged", f"reported by '{said_by.text}', not a side")
+    _charge(c, said_by)
+
+
+def _charge(c: Candidate, said_by: Actor) -> None:
+    """Saying that another armed someone, or did a hostile act to the speaker's own
+    country, is itself an event: "a US spokesperson said North Korea shipped shells to
+    Russia" is the US accusing North Korea (ACCUSE), dated when it was said; the shipment
+    stays ``alleged``. A report of fighting between others ("Thai police said Burmese
+    troops captured a village") accuses no one."""
+    row = c.row
+    arming = row.event_type == "AID" and row.cameo.startswith("072")
+    against_speaker = not ontology.cooperative(row.event_type) and said_by.country in {
+        a.country for a in c.args.target
+    }
+    if not (arming or against_speaker):
+        return
+    speech = cues().speech
+    # the outermost reporting verb: "said that ..., a transfer it has observed" was said
+    verb = next((a for a in reversed(list(c.token.ancestors)) if a.lemma_.lower() in speech), None)
+    accused = [a for a in c.args.source if a.country and a.country != said_by.country]
+    if verb is None or not accused:
+        return
+    charge = c.sentence.lexicon.statement("charge")
+    other = Candidate(
+        token=verb,
+        row=charge,
+        sentence=c.sentence,
+        args=Args(source=[said_by], target=accused),
+        decisions=[Decision("third_party", "event_type", "ACCUSE 112", "")],
+    )
+    key = other.key()
+    if key in c.sentence.seen:
+        return
+    c.sentence.seen.add(key)
+    other.sides = key
+    other.decisions[0].why = f"'{verb.text}' that {_codes(accused)} did it: an accusation"
+    c.derived.append(other)
 
 
 def place(c: Candidate) -> None:
