@@ -129,3 +129,15 @@ def test_not_yet_in_office_is_not_coded():
 )
 def test_ambiguous_country_is_placed_only_by_evidence_in_the_story(text, expected):
     assert codes_for(text, "Congo") == expected
+
+
+def test_a_list_hung_on_the_head_as_an_apposition_is_a_list():
+    import eventwire
+
+    (event,) = eventwire.code(
+        "The European Union, the US, Britain and Canada imposed new sanctions on Belarus.",
+        date="2024-05-08",
+    )
+    assert {a.country for a in event.source} == {"EUR", "USA", "GBR", "CAN"}
+    (met,) = eventwire.code("Vladimir Putin, Russia's president, met Kim Jong Un.")
+    assert sorted(a.country for a in met.source) == ["PRK", "RUS"]  # a second name, no list

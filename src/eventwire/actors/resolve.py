@@ -172,10 +172,20 @@ class DocActors:
         return ""
 
     def resolve_all(self, token: Token, agent: bool = False) -> list[Actor]:
-        """``resolve`` on the head and on its conjuncts ("Putin and Kim")."""
+        """``resolve`` on the head and on its conjuncts ("Putin and Kim"), and on a list the
+        parser hung on the head as an apposition: "The EU, the US, Britain and Canada"
+        (the US an apposition of the EU, Britain and Canada its conjuncts)."""
         out = []
         for t in [token, *conjuncts(token)]:
             out.extend(self.resolve_group(t, agent))
+        for appos in (ch for ch in token.children if ch.dep_ == "appos"):
+            listed = [appos, *conjuncts(appos)]
+            if len(listed) < 2:
+                continue  # "Putin, Russia's president": a second name for the same actor
+            found = [a for t in listed for a in self.resolve_group(t, agent)]
+            mine = {a.country for a in out}
+            if found and all(a.country and a.country not in mine for a in found):
+                out.extend(found)
         return out
 
     def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]:
