@@ -221,3 +221,17 @@ def test_a_headline_names_both_subjects_before_the_verb(text):
 
     (event,) = eventwire.code(text, date="2024-05-08")
     assert event.event_type == "SUPPORT" and len({a.country for a in event.source}) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Thousands of nurses took to the streets of the capital on Monday.", "PROTEST"),
+        ("Teachers in Kampala went on strike over unpaid wages.", "PROTEST"),
+        ("Police placed the opposition leader under house arrest.", "COERCE"),
+    ],
+)
+def test_idioms_of_domestic_news(text, event_type):
+    import eventwire
+
+    assert event_type in {e.event_type for e in eventwire.code(text, date="2024-05-08")}

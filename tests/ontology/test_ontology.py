@@ -31,7 +31,18 @@ QUADS = {
     "ASSAULT": 4,
 }
 TRIGGER_HEADER = ["lemma", "pos", "requires", "event_type", "mode", "context", "cameo", "note"]
-CONSTRAINT_KEYS = {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent", "subj", "mod", "adv"}
+CONSTRAINT_KEYS = {
+    "obj",
+    "prep",
+    "prt",
+    "xcomp",
+    "not_obj",
+    "obj_ent",
+    "subj",
+    "mod",
+    "adv",
+    "pobj",
+}
 
 
 def root_quad(root: str) -> int:

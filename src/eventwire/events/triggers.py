@@ -42,7 +42,7 @@ _NAMED = frozenset(
     }
 )
 CONSTRAINT_KEYS = frozenset(
-    {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent", "subj", "mod", "adv"}
+    {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent", "subj", "mod", "adv", "pobj"}
 )
 
 
@@ -150,6 +150,13 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
         return any(
             c.dep_ in {"compound", "amod"} and c.lemma_.lower() in values for c in token.children
         )
+    if key == "pobj":  # "took to the streets", "placed under house arrest"
+        return any(
+            g.dep_ == "pobj" and g.lemma_.lower() in values
+            for c in token.children
+            if c.dep_ == "prep"
+            for g in c.children
+        )
     if key == "adv":  # "was set ablaze"
         return any(
             c.dep_ in {"advmod", "acomp", "oprd"} and c.lower_ in values for c in token.children
@@ -169,7 +176,7 @@ def _parse_requires(cell: str, where: str) -> tuple[tuple[str, frozenset[str]], 
         if not sep or key not in CONSTRAINT_KEYS:
             raise ValueError(
                 f"{where}: bad constraint {part!r} (use obj=, prep=, prt=, xcomp=, not_obj=, "
-                "obj_ent=, subj=, mod=, adv=)"
+                "obj_ent=, subj=, mod=, adv=, pobj=)"
             )
         out.append((key, frozenset(v.strip().lower() for v in values.split("|") if v.strip())))
     return tuple(out)
