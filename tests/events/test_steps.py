@@ -235,3 +235,12 @@ def test_idioms_of_domestic_news(text, event_type):
     import eventwire
 
     assert event_type in {e.event_type for e in eventwire.code(text, date="2024-05-08")}
+
+
+def test_a_city_the_tagger_takes_for_something_else_still_places_the_event():
+    import eventwire
+
+    text = "Police placed the opposition leader under house arrest in Tunis."
+    (event,) = eventwire.code(text, date="2024-05-08")
+    assert event.location is not None and event.location.country == "TUN"
+    assert [a.code for a in event.source] == ["TUNCOP"]

@@ -111,9 +111,9 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
 
 
 def _mistagged_city(ent: Span) -> bool:
-    """ "in Bucha" tagged as an organisation: one word after a place preposition that the
-    gazetteer knows as a city."""
-    if len(ent) != 1 or ent.label_ not in {"ORG", "PERSON", "NORP"}:
+    """ "in Bucha" tagged as an organisation ("in Tunis" as a language): one word after a
+    place preposition that the gazetteer knows as a city."""
+    if len(ent) != 1 or ent.label_ not in {"ORG", "PERSON", "NORP", "LANGUAGE", "PRODUCT"}:
         return False
     node = ent.root
     if node.dep_ != "pobj" or node.head.lower_ not in cues().place_preps:
