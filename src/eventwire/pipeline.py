@@ -7,9 +7,9 @@ stage also has a batched ``pipe`` because spaCy is fastest on batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from spacy.tokens import Doc
 
@@ -128,11 +128,17 @@ class Code:
         for offset, piece in pieces:
             # only the first piece can hold the dateline
             found, named = self._code(piece, article, first=offset == 0)
-            events.extend(_moved(found, offset))
-            mentions.extend(replace(m, start=m.start + offset, end=m.end + offset) for m in named)
+            if offset:
+                found = _remapped(found, _shifted(offset))
+                named = [_remapped_mention(m, _shifted(offset)) for m in named]
+            events.extend(found)
+            mentions.extend(named)
             del piece  # before the next piece is parsed
-        article.events = _in_text(events, article)
-        article.mentions = [_mention_in_text(m, article) for m in mentions]
+        back = _in_text(article)
+        if back is not None:
+            events = _remapped(events, *back)
+            mentions = [_remapped_mention(m, *back) for m in mentions]
+        article.events, article.mentions = events, mentions
         article.status = "coded"
         return article
 
@@ -144,79 +150,64 @@ class Code:
         return events, actors.mentions()
 
 
-def _moved(events: list[Event], offset: int) -> list[Event]:
-    """Events of a piece with every offset moved by ``offset`` (the piece's start in the
-    article text) and the id made again from the moved trigger. Actors are copied, not
-    shifted in place: one actor object can be a side of several events."""
-    if not offset:
-        return events
-    for ev in events:
-        e = ev.evidence
-        ev.evidence = replace(
-            e,
-            start=e.start + offset,
-            end=e.end + offset,
-            trigger_start=e.trigger_start + offset,
-            trigger_end=e.trigger_end + offset,
-        )
-        ev.source = [_moved_actor(a, offset) for a in ev.source]
-        ev.target = [_moved_actor(a, offset) for a in ev.target]
-        if ev.attribution is not None:
-            ev.attribution = _moved_actor(ev.attribution, offset)
-        ev.id = ev.make_id()
-    return events
+#: Takes a (start, end) span of one text to the same span in another.
+SpanMap = Callable[[int, int], tuple[int, int]]
 
 
-def _in_text(events: list[Event], article: Article) -> list[Event]:
-    """Events with offsets into ``article.text`` (as given) instead of the cleaned text:
-    the evidence and trigger are cut from the text as given, so that
-    ``text[ev.evidence.start:ev.evidence.end] == ev.evidence.text`` in the user's file."""
-    offsets, text = article.offsets, article.text
-    if offsets is None or (article.clean == text):
-        return events
+def _shifted(offset: int) -> SpanMap:
+    """A piece's spans moved to the piece's place in the whole cleaned text."""
+    return lambda start, end: (start + offset, end + offset)
+
+
+def _remapped(events: list[Event], span: SpanMap, text: str | None = None) -> list[Event]:
+    """Events with every offset taken through ``span`` and the id made again from the
+    moved trigger. With ``text`` the evidence, trigger and actor texts are cut from it, so
+    that ``text[ev.evidence.start:ev.evidence.end] == ev.evidence.text``. Actors are
+    copied, not changed in place: one actor object can be a side of several events."""
     for ev in events:
         e = ev.evidence
-        start, end = offsets.span(e.start, e.end)
-        t_start, t_end = offsets.span(e.trigger_start, e.trigger_end)
+        start, end = span(e.start, e.end)
+        t_start, t_end = span(e.trigger_start, e.trigger_end)
         ev.evidence = replace(
             e,
-            text=text[start:end],
+            text=e.text if text is None else text[start:end],
             start=start,
             end=end,
-            trigger=text[t_start:t_end],
+            trigger=e.trigger if text is None else text[t_start:t_end],
             trigger_start=t_start,
             trigger_end=t_end,
         )
-        ev.source = [_mapped_actor(a, offsets, text) for a in ev.source]
-        ev.target = [_mapped_actor(a, offsets, text) for a in ev.target]
+        ev.source = [_remapped_actor(a, span, text) for a in ev.source]
+        ev.target = [_remapped_actor(a, span, text) for a in ev.target]
         if ev.attribution is not None:
-            ev.attribution = _mapped_actor(ev.attribution, offsets, text)
+            ev.attribution = _remapped_actor(ev.attribution, span, text)
         ev.id = ev.make_id()
     return events
 
 
-def _mention_in_text(mention: Mention, article: Article) -> Mention:
-    """A mention with offsets into ``article.text`` as given (token indices stay the
-    parse's, and say nothing once the doc is gone)."""
-    if article.offsets is None or article.clean == article.text:
-        return mention
-    start, end = article.offsets.span(mention.start, mention.end)
-    return replace(mention, start=start, end=end, text=article.text[start:end])
-
-
-def _mapped_actor(actor: Actor, offsets: Any, text: str) -> Actor:
-    if actor.start < 0:
+def _remapped_actor(actor: Actor, span: SpanMap, text: str | None) -> Actor:
+    if actor.start < 0:  # inferred from another sentence: no place in the text
         return actor
-    start, end = offsets.span(actor.start, actor.end)
-    return replace(actor, start=start, end=end, text=text[start:end])
-
-
-def _moved_actor(actor: Actor, offset: int) -> Actor:
+    start, end = span(actor.start, actor.end)
     return replace(
-        actor,
-        start=actor.start + offset if actor.start >= 0 else actor.start,
-        end=actor.end + offset if actor.end >= 0 else actor.end,
+        actor, start=start, end=end, text=actor.text if text is None else text[start:end]
     )
+
+
+def _remapped_mention(mention: Mention, span: SpanMap, text: str | None = None) -> Mention:
+    """Token indices stay the parse's (they say nothing once the doc is gone)."""
+    start, end = span(mention.start, mention.end)
+    return replace(
+        mention, start=start, end=end, text=mention.text if text is None else text[start:end]
+    )
+
+
+def _in_text(article: Article) -> tuple[SpanMap, str] | None:
+    """The map from the cleaned text back to ``article.text`` as given; None when the
+    clean stage changed nothing (or did not run)."""
+    if article.offsets is None or article.clean == article.text:
+        return None
+    return article.offsets.span, article.text
 
 
 class Pipeline:

@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from eventwire.config import DEFAULT_WAIT
 from eventwire.errors import StoreError
 from eventwire.models import Article, Event
 from eventwire.store import queries as q
@@ -34,8 +35,6 @@ from eventwire.store.schema import ensure_schema
 
 #: How many characters of a rejected input we keep: enough to recognise it.
 EXCERPT_CHARS = 2000
-#: Seconds to wait for another process that holds the file (readers and writers alike).
-DEFAULT_WAIT = 10.0
 
 
 class StoreBusy(StoreError):
@@ -342,11 +341,6 @@ class Store:
     def has_article(self, id: str) -> bool:
         with self._read("look up article") as con:
             return con.execute("SELECT 1 FROM articles WHERE id = ?", [id]).fetchone() is not None
-
-    def has_text(self, id: str, content_hash: str) -> bool:
-        """True when article ``id`` is stored with exactly this text."""
-        with self._read("look up article") as con:
-            return q.select_hashes(con, [id]).get(id) == content_hash
 
     def signatures(self) -> list[tuple[str, str, bytes, str]]:
         """(article id, story id, MinHash bytes, anchors) of stored stories, for copies."""
