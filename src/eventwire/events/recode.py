@@ -93,6 +93,21 @@ def by_purpose(token: Token, row: Trigger, args: Args) -> tuple[Trigger, str]:
     return row, ""
 
 
+def figurative_fire(token: Token, row: Trigger, args: Args) -> tuple[Trigger, str]:
+    """ "came under fire from rights groups" is criticism; "troops came under fire from
+    rebels", "came under heavy rocket fire" is gunfire: a weapon word on the noun or an
+    armed side on either end decides."""
+    c = cues()
+    if row.event_type != "ASSAULT" or token.lemma_.lower() != "fire" or token.pos_ == "VERB":
+        return row, ""
+    if any(ch.lemma_.lower() in c.gunfire_mods for ch in token.children):
+        return row, ""
+    if any(a.sector in c.armed_sectors for a in args.source + args.target):
+        return row, ""
+    why = "'under fire' with no armed side: criticism"
+    return retyped(row, "ACCUSE", "111", why, mode="disapprove", context=""), why
+
+
 def _peacekeeping(text: str) -> bool:
     return any(stem in text for stem in cues().peacekeeping_stems)
 

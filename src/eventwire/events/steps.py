@@ -46,6 +46,8 @@ def _governing_trigger(token: Token, fired: dict[int, Trigger]) -> Token | None:
             return verb if same else None
         if head.lower_ not in c.target_preps | c.governing_preps:
             return None
+        if head.lower_ in {"for", "of"} and verb.lemma_.lower() in c.allege:
+            return None  # "blamed X for the attack": the attack is an event of its own
         head = verb
     if (
         token.dep_ in {"dobj", "obj"}
@@ -74,8 +76,11 @@ def arguments(c: Candidate) -> None:
 
 
 def purpose(c: Candidate) -> None:
-    """A deployment retyped by its purpose: aid, peacekeeping, an inquiry."""
+    """A deployment retyped by its purpose: aid, peacekeeping, an inquiry; "under fire"
+    with no armed side retyped as criticism."""
     row, why = recode.by_purpose(c.token, c.row, c.args)
+    if row is c.row:
+        row, why = recode.figurative_fire(c.token, c.row, c.args)
     if row is not c.row:
         c.row = row
         c.decide("purpose", "event_type", f"{row.event_type} {row.cameo}", why)

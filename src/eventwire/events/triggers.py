@@ -42,7 +42,7 @@ _NAMED = frozenset(
     }
 )
 CONSTRAINT_KEYS = frozenset(
-    {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent", "subj", "mod", "adv", "pobj"}
+    {"obj", "prep", "prt", "xcomp", "not_obj", "obj_ent", "subj", "mod", "adv", "pobj", "pp"}
 )
 
 
@@ -157,6 +157,8 @@ def _holds(token: Token, key: str, values: frozenset[str]) -> bool:
             if c.dep_ == "prep"
             for g in c.children
         )
+    if key == "pp":  # "came under fire": the noun is the object of one of these prepositions
+        return token.dep_ == "pobj" and token.head.lower_ in values
     if key == "adv":  # "was set ablaze"
         return any(
             c.dep_ in {"advmod", "acomp", "oprd"} and c.lower_ in values for c in token.children
@@ -176,7 +178,7 @@ def _parse_requires(cell: str, where: str) -> tuple[tuple[str, frozenset[str]], 
         if not sep or key not in CONSTRAINT_KEYS:
             raise ValueError(
                 f"{where}: bad constraint {part!r} (use obj=, prep=, prt=, xcomp=, not_obj=, "
-                "obj_ent=, subj=, mod=, adv=, pobj=)"
+                "obj_ent=, subj=, mod=, adv=, pobj=, pp=)"
             )
         out.append((key, frozenset(v.strip().lower() for v in values.split("|") if v.strip())))
     return tuple(out)

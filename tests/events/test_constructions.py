@@ -1,0 +1,75 @@
+"""Constructions the lexicon alone cannot code: undergoing an act ("came under fire"),
+the one blamed for an act, headlines whose verb the parser reads as a noun."""
+
+import pytest
+
+import eventwire
+from eventwire import nlp
+
+
+def _events(text):
+    return eventwire.code(text, date="2024-03-01")
+
+
+def _triples(events):
+    return {
+        (s.country, t.country, e.event_type, e.status)
+        for e in events
+        for s in e.source
+        for t in e.target
+        if s.country and t.country
+    }
+
+
+def test_came_under_fire_from_an_armed_group_is_an_assault_on_the_subject():
+    events = _events("Nigerien soldiers came under fire from Malian militants near the border.")
+    assert ("MLI", "NER", "ASSAULT", "asserted") in _triples(events)
+
+
+def test_came_under_fire_from_politicians_is_criticism():
+    events = _events("The Dutch minister came under fire from Turkish lawmakers over the ban.")
+    triples = _triples(events)
+    assert ("TUR", "NLD", "ACCUSE", "asserted") in triples
+    assert not any(t[2] == "ASSAULT" for t in triples)
+
+
+def test_a_weapon_word_makes_under_fire_gunfire_whoever_the_sides_are():
+    events = _events("The Syrian border post came under mortar fire from Turkey.")
+    assert ("TUR", "SYR", "ASSAULT", "asserted") in _triples(events)
+
+
+def test_the_one_blamed_for_an_attack_is_its_alleged_doer():
+    events = _events("Baghdad blamed Turkey for the drone strike on a Kurdish town.")
+    triples = _triples(events)
+    assert ("IRQ", "TUR", "ACCUSE", "asserted") in triples
+    doers = {s.country for e in events if e.event_type == "ASSAULT" for s in e.source}
+    assert doers == {"TUR"}  # never the one who blamed
+    assert all(e.status == "alleged" for e in events if e.event_type == "ASSAULT")
+
+
+def test_accused_of_names_the_doer_when_of_hangs_on_the_object():
+    events = _events("Armenia accused Azerbaijan's army of shelling border villages.")
+    doers = {s.country for e in events if e.event_type == "ASSAULT" for s in e.source}
+    assert doers == {"AZE"}
+
+
+@pytest.mark.parametrize(
+    ("headline", "verb"),
+    [
+        ("Somalia severs ties with Kenya", "severs"),
+        ("Thousands rally in Jakarta over fuel prices", "rally"),
+        ("Coast guard fires water cannon at fishing boats", "fires"),
+    ],
+)
+def test_a_headline_verb_read_as_a_noun_is_parsed_as_the_verb(headline, verb):
+    doc = nlp.parse(headline + "\n\nThe story follows here.")
+    token = next(t for t in doc if t.text == verb)
+    assert token.pos_ == "VERB" and token.dep_ == "ROOT"
+    assert doc.text == headline + "\n\nThe story follows here."  # nothing added to the text
+
+
+def test_headline_with_listed_subjects_codes_every_side():
+    events = _events("Chad, Sudan sever diplomatic ties")
+    triples = _triples(events)
+    assert ("TCD", "SDN", "SANCTION", "asserted") in triples
+    assert ("SDN", "TCD", "SANCTION", "asserted") in triples
