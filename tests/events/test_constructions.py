@@ -73,3 +73,13 @@ def test_headline_with_listed_subjects_codes_every_side():
     triples = _triples(events)
     assert ("TCD", "SDN", "SANCTION", "asserted") in triples
     assert ("SDN", "TCD", "SANCTION", "asserted") in triples
+
+
+def test_a_verb_that_raises_an_act_passes_its_subject_and_the_target_on_the_verb():
+    events = _events("Ottawa raised tariffs on Chinese steel last week.")
+    assert ("CAN", "CHN", "SANCTION", "asserted") in _triples(events)
+
+
+def test_an_envoy_without_a_country_is_placed_by_the_post_named_after_it():
+    events = _events("Chile recalls ambassador to Argentina over border row")
+    assert ("CHL", "ARG", "SANCTION", "asserted") in _triples(events)

@@ -91,6 +91,10 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             found = [] if owned else actors.resolve_all(ch)
             if row.event_type in cues().own_forces_types and not any(a.country for a in found):
                 found = []  # "massed 100,000 troops near X": the troops are its own, X is aimed at
+            elif found and not any(a.country for a in found):
+                # "recalls ambassador to Israel": an unplaced envoy is placed by its post
+                posted = [a for a in _prep_targets(ch, actors, row) if a.country]
+                found = posted or found
             args.target.extend(found)
             if not found:
                 objects.append(ch)
@@ -507,7 +511,7 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         return args
     verb = _governing_verb(token)
     if verb is not None and (
-        verb.lemma_.lower() in c.light_verbs | c.receive or token.dep_ == "pobj"
+        verb.lemma_.lower() in c.light_verbs | c.degree_verbs | c.receive or token.dep_ == "pobj"
     ):
         # "launched an attack on X": the verb's subject acts; "X faces sanctions": X undergoes
         receives = verb.lemma_.lower() in c.receive
@@ -520,6 +524,11 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                 args.target = found
             else:
                 args.source = found
+        if not args.target and token.dep_ in {"dobj", "obj"} and not receives:
+            # "raised tariffs on Japanese cars", "doubled its aid to Taiwan": the parser
+            # often hangs the noun's target on the verb
+            for prep in (ch for ch in verb.children if ch.dep_ in {"prep", "dative"}):
+                args.target.extend(_prep_objects(prep, actors, row))
         if row.event_type == "CONSULT" and not args.target and token.dep_ == "pobj":
             # "arrived in Amman on a visit": the place visited is the host
             for prep in (
