@@ -83,3 +83,22 @@ def test_a_verb_that_raises_an_act_passes_its_subject_and_the_target_on_the_verb
 def test_an_envoy_without_a_country_is_placed_by_the_post_named_after_it():
     events = _events("Chile recalls ambassador to Argentina over border row")
     assert ("CHL", "ARG", "SANCTION", "asserted") in _triples(events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington has been training Kurdish fighters to battle Islamic State militants.",
+        "Tehran built a new pier in order to ship rockets to the Houthis.",
+    ],
+)
+def test_what_something_is_prepared_for_is_not_a_deed(text):
+    events = _events(text)
+    aims = [e for e in events if e.evidence.trigger in {"battle", "ship"}]
+    assert aims and all(e.status == "hypothetical" for e in aims)
+
+
+def test_used_to_attack_is_still_an_attack():
+    events = _events("Ukrainian forces used sea drones to attack a Russian warship.")
+    attacks = [e for e in events if e.event_type == "ASSAULT"]
+    assert attacks and all(e.status == "asserted" for e in attacks)

@@ -72,6 +72,8 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in t.children)
             ):
                 status = "intended"  # "Moldova's bid to join the EU"
+            elif t.dep_ == "acl" and head.lower_ == "order" and head.head.lower_ == "in":
+                status = "hypothetical" if status == "asserted" else status  # "in order to"
             status = _inherit(status, head, t.dep_)
             t = head
             continue
@@ -88,6 +90,9 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 status, attribution = _reported(head, status, attribution, actors)
             elif lemma in c.intent and status == "asserted" and t.dep_ in {"xcomp", "dobj"}:
                 status = "intended"
+            elif status == "asserted" and _purpose_clause(t, lemma):
+                # "trained rebels to fight IS", "in order to open a route": an aim, not a deed
+                status = "hypothetical"
             elif (
                 (lemma in c.demand_heads or _makes_a_demand(head))
                 and t.dep_ in {"ccomp", "acl"}
@@ -154,6 +159,19 @@ def _inherit(status: str, head: Token, dep: str) -> str:
     ):
         return inherited
     return status
+
+
+def _purpose_clause(clause: Token, head_lemma: str) -> bool:
+    """A "to" infinitive that says what something is for: under a verb that prepares or
+    equips ("trained forces to fight"), or marked "in order to", "so as to"."""
+    if clause.dep_ not in {"xcomp", "advcl"}:
+        return False
+    if not any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in clause.children):
+        return False
+    if head_lemma in cues().purpose_heads:
+        return True
+    words = [t.lower_ for t in clause.doc[clause.left_edge.i : clause.i]]
+    return words[:2] in (["in", "order"], ["so", "as"])
 
 
 def _speaker(verb: Token, actors: DocActors) -> Actor | None:
