@@ -1,6 +1,6 @@
 import pytest
 
-from eventwire.clean import Clean, clean_text
+from eventwire.clean import Clean, clean, clean_text
 from eventwire.models import Article
 
 
@@ -114,3 +114,30 @@ def test_clean_text_untouched_needs_no_map():
     cleaned, offsets = clean(text)
     assert cleaned == text
     assert offsets.span(5, 20) == (5, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "agency"),
+    [
+        ("Storm hits coast\nBy A. Writer\nTAMPA, Fla. — Winds rose.", "Tampa, Fla.", ""),
+        ("KYIV, Ukraine, March 3 (Test Wire) - Sirens sounded.", "Kyiv, Ukraine", "Test Wire"),
+        ("DHAKA: The cabinet met.", "Dhaka", ""),
+        ("Lima (Test Agency) — Ministers met.", "Lima", "Test Agency"),
+        ("Boise, Idaho – The council voted.", "Boise, Idaho", ""),
+        ("WATCH: the minister speaks", "", ""),
+        ("Update: talks resume", "", ""),
+        ("Police - two arrested", "", ""),
+    ],
+)
+def test_dateline_forms_in_the_first_lines(text, place, agency):
+    from eventwire.clean import dateline
+
+    assert dateline(text) == (place, agency)
+
+
+def test_furniture_lines_inside_a_paragraph_are_dropped_and_offsets_still_map():
+    text = "Troops left the town.\nRelated: Another story here\nContinue reading\nTalks began."
+    cleaned, offsets = clean(text)
+    assert "Related" not in cleaned and "Continue" not in cleaned
+    i = cleaned.index("Talks")
+    assert text[offsets.start(i) :].startswith("Talks began.")

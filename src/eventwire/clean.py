@@ -24,7 +24,10 @@ _BOILERPLATE = re.compile(
     r"|disclaimer\s*:|share (this|on)\b|read more\b|related( articles| stories)?\s*:"
     r"|click here\b|subscribe\b|sign up for\b|follow us\b|all rights reserved"
     r"|copyright\b|©|this (site|website) uses cookies|we use cookies|accept (all )?cookies"
-    r"|advertisement\s*$|comments?\s*$|post a comment|log in to comment|tags\s*:)",
+    r"|advertisement\s*$|comments?\s*$|post a comment|log in to comment|tags\s*:"
+    r"|don'?t miss\b|continue reading\b|(also |must )?read\s*:|recommended( for you)?\s*$"
+    r"|most (read|popular|viewed)\s*$|trending( now)?\s*$|(watch|listen|video|photos?)\s*:"
+    r"|skip to (main )?content|open in app|image (source|caption)\s*:|more (from|on) .{1,40}:)",
     re.IGNORECASE,
 )
 _MAX_BOILERPLATE_LEN = 300
@@ -184,7 +187,9 @@ def _paragraphs(text: str) -> tuple[str, _Step]:
         pos = p_start
         for raw in text[p_start:p_end].split("\n"):
             stripped = raw.strip()
-            if stripped:
+            if stripped and not (
+                len(stripped) <= _MAX_BOILERPLATE_LEN and _BOILERPLATE.match(stripped)
+            ):  # a line of furniture inside a paragraph ("Related: ...", "Continue reading")
                 lead = len(raw) - len(raw.lstrip())
                 lines.append((pos + lead, pos + lead + len(stripped)))
             pos += len(raw) + 1
@@ -233,17 +238,41 @@ def clean_text(text: str) -> str:
 
 
 #: "SEOUL, South Korea (AP) —", "NAIROBI, Kenya (Example Wire) -", "GENEVA (Reuters) –".
+#: Parts of a dateline. The place: a city in capitals ("SIOUX FALLS") or in title case
+#: ("Dekalb"), then up to two regions or countries ("N.Y.", "South Korea", "DC, United
+#: States"), then maybe a date ("June 11"), the agency in brackets and a dash or colon.
+_REGION = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}"
+_MONTH_DAY = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d{1,2}"
+_TAIL = rf"(?:,\s*{_MONTH_DAY})?\s*(?:\((?P<agency>[^)\n]{{1,40}})\))?\s*(?:[—–-]{{1,2}}|:)\s"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w .'’-]{1,40})?)\s*"
-    r"(?:\((?P<agency>[^)\n]{1,40})\))?\s*[—–-]{1,2}\s"
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3}"
+    rf"(?:,\s*{_REGION}){{0,2}}){_TAIL}"
 )
+#: A place in title case is a dateline only with a region or an agency after it, so that
+#: "Police - ..." or "Update: ..." is not read as one.
+_TITLE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){0,2}"
+    rf"(?:(?:,\s*{_REGION}){{1,2}}(?=(?:,\s*{_MONTH_DAY})?\s*[(—–:-])|(?=\s*\()))"
+    rf"{_TAIL}"
+)
+#: Labels that open a line like a dateline but name no place ("WATCH: ...", "UPDATE -").
+_LABELS = frozenset(
+    "watch update updated breaking exclusive live video photos photo opinion analysis "
+    "editorial related read more advertisement note correction sponsored listen explainer "
+    "factbox timeline q a".split()
+)
+#: Lines of the story's top searched for a dateline (headline, byline, time stamps, labels).
+DATELINE_LINES = 15
 
 
 def dateline(text: str) -> tuple[str, str]:
-    """The place and agency of a dateline at the start of the story's first paragraph."""
-    for para in text.split("\n\n")[:2]:
-        m = _DATELINE.match(para.strip())
-        if m:
+    """The place and agency of a dateline starting one of the story's first lines:
+    "SEOUL, South Korea (AP) —", "BUFFALO, N.Y. —", "KYIV, June 11 (Reuters) -",
+    "NEW DELHI:", "Washington (CNN) —", "Dekalb, Ill. —"."""
+    lines = (line.strip() for line in text.split("\n"))
+    for line in [line for line in lines if line][:DATELINE_LINES]:
+        m = _DATELINE.match(line) or _TITLE_DATELINE.match(line)
+        if m and m.group("place").split(",")[0].strip().lower() not in _LABELS:
             place = m.group("place").strip()
             city, _, rest = place.partition(",")
             place = city.strip().title() + (f", {rest.strip()}" if rest else "")

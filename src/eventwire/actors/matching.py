@@ -62,10 +62,10 @@ def _matchers(
 
 
 def match(
-    doc: Doc, kb: KnowledgeBase, date: str | None, skip_before: int = -1
+    doc: Doc, kb: KnowledgeBase, date: str | None, skip: tuple[int, int] = (-1, -1)
 ) -> dict[int, KbSpan]:
-    """Token index -> the knowledge-base span it is part of. Matches that start before the
-    character offset ``skip_before`` (the end of the dateline) are left out."""
+    """Token index -> the knowledge-base span it is part of. Matches that start inside the
+    character offsets ``skip`` (the dateline) are left out."""
     shipped_matcher, user_matcher, keys = _matchers(id(kb), kb)
     found: dict[tuple[int, int], tuple[str, str]] = {}
     for key, start, end in shipped_matcher(doc):
@@ -76,7 +76,7 @@ def match(
     spans = [Span(doc, start, end) for start, end in found]
     chosen: Chosen = []
     for span in filter_spans(spans):
-        if span.start_char < skip_before:
+        if skip[0] <= span.start_char < skip[1]:
             continue  # the dateline names where the story was filed, not an actor
         kind, surface = found[(span.start, span.end)]
         entries = [kb.user[surface]] if kind == "user" else kb.lookup(surface)
@@ -139,20 +139,25 @@ def _opaque(span: Span) -> bool:
 
 
 def dateline_end(text: str, place: str) -> int:
-    """Character offset where the dateline ends, or -1: ``place`` is the dateline's place as
+    """Character offset where the dateline ends, or -1 (see ``dateline_span``)."""
+    return dateline_span(text, place)[1]
+
+
+def dateline_span(text: str, place: str) -> tuple[int, int]:
+    """Character offsets of the dateline, or (-1, -1): ``place`` is the dateline's place as
     the cleaner read it ("Seoul, South Korea" for "SEOUL, South Korea (AP) — ..."), found
-    at the start of a paragraph near the top; the dateline runs on through the agency in
-    brackets to the dash."""
+    at the start of a line near the top; the dateline runs on through the agency in
+    brackets to the dash. A headline or byline above it stays text."""
     if not place.strip():
-        return -1
-    head = text[:2000]
+        return -1, -1
+    head = text[:3000]
     for start in (0, *(i + 1 for i, c in enumerate(head) if c == "\n")):
         while start < len(head) and head[start] in " \t":
             start += 1
         end = _match_place(head, start, place)
         if end >= 0:
-            return _through_dash(head, end)
-    return -1
+            return start, _through_dash(head, end)
+    return -1, -1
 
 
 def _match_place(text: str, i: int, place: str) -> int:

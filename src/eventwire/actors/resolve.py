@@ -17,7 +17,7 @@ from ..geo.places import city_country
 from ..models import Actor, Mention
 from .coref import Antecedent, is_reference, reference
 from .kb import INTERNATIONAL, Entry, KnowledgeBase, word_lists
-from .matching import KbSpan, choose, dateline_end, match
+from .matching import KbSpan, choose, dateline_span, match
 from .people import People
 from .sectors import Sectors
 from .syntax import conjuncts, entity, is_modifier, is_subject, left_edge, phrase, sentence_of
@@ -62,8 +62,9 @@ class DocActors:
         self._antecedents: list[Antecedent] | None = None
         #: spaCy rebuilds ``doc.text`` on every access: read it once per document.
         self.text = doc.text
-        self.dateline_end = dateline_end(self.text, dateline)  # -1: no dateline
-        self.spans: dict[int, KbSpan] = match(doc, kb, date, self.dateline_end)
+        #: Character offsets of the dateline; (-1, -1) when there is none.
+        self.dateline_span = dateline_span(self.text, dateline)
+        self.spans: dict[int, KbSpan] = match(doc, kb, date, self.dateline_span)
         self.sectors = Sectors(kb, date, self.spans)
         self.people = People(
             doc, kb, date, self.spans, self.sectors, nationality=self._countries_from_modifiers
@@ -97,14 +98,18 @@ class DocActors:
                 self.acronyms[tok.text] = head
 
     # -- public --------------------------------------------------------------
+    def in_dateline(self, token: Token) -> bool:
+        """ "BEIJING, China (Xinhua) --" names where the story was filed, not an actor."""
+        return self.dateline_span[0] <= token.idx < self.dateline_span[1]
+
     def resolve(self, token: Token, agent: bool = False) -> Actor | None:
         """The actor a noun phrase headed by ``token`` denotes, or None if it is no actor.
 
         ``agent`` is for subjects and "by" phrases, where "Swiss doctors" or "Israeli
         helicopters" name a side; as objects such words are things ("U.N. sanctions").
         """
-        if token.idx < self.dateline_end:
-            return None  # "BEIJING, China (Xinhua) --": where the story was filed
+        if self.in_dateline(token):
+            return None
         if is_reference(token, self.kb):
             found = reference(self, token)
             return found[0] if found else None
@@ -191,7 +196,7 @@ class DocActors:
     def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]:
         """Like ``resolve``, but "US and South Korean officials" gives one actor per country
         and "both countries" the two states named before."""
-        if token.idx < self.dateline_end:
+        if self.in_dateline(token):
             return []
         if is_reference(token, self.kb):
             return reference(self, token)
