@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..geo.places import city_country
+from ..geo.places import place_country
 from ..nlp import load as load_nlp
 from .kb import Entry, KnowledgeBase, word_lists
 
@@ -110,10 +110,10 @@ def _countries_named(doc: Doc, chosen: Chosen, date: str | None) -> set[str]:
     named = {e.at(date)[0] for _, _, e in chosen if e is not None}
     for ent in doc.ents:
         if ent.label_ in {"GPE", "LOC", "FAC"}:
-            named.add(city_country(ent.text))
+            named.add(place_country(ent.text))
     for tok in doc:
         if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
-            named.add(city_country(tok.text))  # "fighting around Goma", tagged a person
+            named.add(place_country(tok.text))  # "fighting around Goma", tagged a person
     named.discard("")
     return named
 

@@ -10,10 +10,11 @@ document's ``People``, its ``Sectors`` words, and ``coref`` for "he" and "the bl
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from ..geo.places import city_country
+from ..geo.places import KIND_WORDS, lookup, place_country
 from ..models import Actor, Mention
 from .coref import Antecedent, is_reference, reference
 from .kb import INTERNATIONAL, Entry, KnowledgeBase, word_lists
@@ -29,6 +30,8 @@ _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod"})
 LINK_PREPS = _WORDS["link_preps"]
 #: Prepositions before a place name: "near Goma", "in Brazzaville".
 PLACE_PREPS = _WORDS["place_preps"]
+#: "ethnic Serbs": a people, not their kin-state.
+ETHNIC_WORDS = _WORDS["ethnic_words"]
 #: Entity labels that are never an actor ("World War II", "Tuesday", "11,000 containers").
 _NOT_ACTOR_ENTS = frozenset(
     {"EVENT", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "LAW", "WORK_OF_ART", "LANGUAGE"}
@@ -121,11 +124,13 @@ class DocActors:
                 return self.people.resolve(token)
             if kb.entry.kind == "adjective":
                 # "the Russians" names a people; an adjective alone is no actor.
-                return (
-                    self._actor(token, kb.entry, sector="CVL")
-                    if token.tag_ == "NNPS" or token.text.endswith("s")
-                    else None
-                )
+                if token.tag_ != "NNPS" and not token.text.endswith("s"):
+                    return None
+                people = self._actor(token, kb.entry, sector="CVL")
+                where = self._living_in(token)
+                if where is not None:  # "ethnic Serbs in Kosovo": Kosovo's
+                    return replace(people, country=where)
+                return people
             return self._actor(token, kb.entry)
         if token.text in self.acronyms and self.acronyms[token.text].i < token.i:
             defined = self.resolve(self.acronyms[token.text], agent)
@@ -166,6 +171,21 @@ class DocActors:
                     start=left_edge(token).idx,
                     end=token.idx + len(token.text),
                 )
+        return None
+
+    def _living_in(self, token: Token) -> str | None:
+        """A people placed by its own phrase: "Serbs in Kosovo" and "ethnic Armenians in
+        Karabakh" take the place's country; "ethnic Serbs" with no place named are of no
+        known country (""); a people with neither keeps its kin-state (None)."""
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ != "in":
+                continue
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                country = _place_of(pobj)
+                if country:
+                    return country
+        if any(c.dep_ == "amod" and c.lower_ in ETHNIC_WORDS for c in token.children):
+            return ""
         return None
 
     def _direct_nationality(self, token: Token) -> str:
@@ -237,11 +257,12 @@ class DocActors:
         )
 
     def place(self, token: Token) -> Actor | None:
-        """A city named as a side ("shelled Kharkiv", "residents of Goma"): its country."""
+        """A city or region named as a side ("shelled Kharkiv", "residents of Goma", "attacked
+        Borno"): its country."""
         ent = entity(token)
         if ent is None or ent.root != token:
             return None
-        country = city_country(ent.text)
+        country = place_country(ent.text)
         if not country:
             return None
         return Actor(
@@ -420,3 +441,17 @@ class DocActors:
         if backers:  # "Vietnamese-led forces", "U.S.-backed fighters"
             return [a.country for a in backers if a.country]
         return self._countries_from_modifiers(c, depth + 1)
+
+
+def _place_of(pobj: Token) -> str:
+    """The country of a place phrase: "Kosovo", "northern Kosovo", "Borno state"."""
+    if pobj.lower_ in KIND_WORDS:  # "in Borno state"
+        for c in pobj.children:
+            ent = entity(c) if c.dep_ == "compound" else None
+            if ent is not None and (place := lookup(f"{ent.text} {pobj.text}")):
+                return place.country
+    ent = entity(pobj)
+    if ent is None or pobj.ent_type_ not in {"GPE", "LOC"}:
+        return ""
+    place = lookup(ent.text)
+    return place.country if place is not None else ""

