@@ -46,18 +46,26 @@ def codes(events):
         ("A Russian missile hit a shopping centre in Kharkiv.", ("RUS", "UKR", "ASSAULT")),
         ("Ethiopian troops poured across the border into Somalia.", ("ETH", "SOM", "ASSAULT")),
         ("Russian agents hacked into the German parliament's servers.", ("RUS", "DEU", "ASSAULT")),
-        ("Chinese ships blocked a Philippine resupply mission near the shoal.", ("CHN", "PHL", "COERCE")),
+        (
+            "Chinese ships blocked a Philippine resupply mission near the shoal.",
+            ("CHN", "PHL", "COERCE"),
+        ),
         # arrests
         ("Turkish police nabbed two Syrian smugglers near the border.", ("TUR", "SYR", "COERCE")),
         ("A court in Dhaka remanded the Indian journalist in custody.", ("BGD", "IND", "COERCE")),
         # cooperation, support, aid
-        ("Spanish warships escorted a Panamanian tanker through the strait.", ("ESP", "PAN", "AID")),
+        (
+            "Spanish warships escorted a Panamanian tanker through the strait.",
+            ("ESP", "PAN", "AID"),
+        ),
         ("The IMF disbursed a $300 million tranche to Ukraine.", ("IGO", "UKR", "AID")),
         ("China extended a $2 billion credit line to Sri Lanka.", ("CHN", "LKA", "AID")),
         ("Kenya opened an embassy in Seoul.", ("KEN", "KOR", "SUPPORT")),
         ("Honduras recognised Beijing in 2023.", ("HND", "CHN", "SUPPORT")),
-        ("Britain approved the extradition of the Australian activist to the United States.",
-         ("GBR", "USA", "COOPERATE")),
+        (
+            "Britain approved the extradition of the Australian activist to the United States.",
+            ("GBR", "USA", "COOPERATE"),
+        ),
     ],
 )
 def test_phrasing_codes_its_dyad(text, expected):
