@@ -83,6 +83,36 @@ def _headlines_factory(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return functools.partial(headlines, nlp=nlp, skip=name)
 
 
+#: Units of time that open a time phrase ("days after", "hours before", "weeks later").
+_TIME_UNITS = frozenset(
+    "minute minutes hour hours day days week weeks month months year years".split()
+)
+_TIME_AFTER = frozenset({"after", "before", "later", "earlier", "ago", "into"})
+
+
+def time_compounds(doc: Doc) -> Doc:
+    """ "visited Damascus days after the fall": the parser joins the name and the time
+    unit ("Damascus days") and makes the unit the object. The name is put back as the
+    object and the time unit hung on the verb as the adverbial it is."""
+    for unit in doc:
+        if (
+            unit.lower_ in _TIME_UNITS
+            and unit.dep_ in {"dobj", "obj", "pobj"}
+            and unit.i + 1 < len(doc)
+            and doc[unit.i + 1].lower_ in _TIME_AFTER
+            and unit.i > 0
+        ):
+            name = doc[unit.i - 1]
+            if name.dep_ == "compound" and name.head.i == unit.i and name.pos_ == "PROPN":
+                head = unit.head
+                name.dep_, name.head = unit.dep_, head
+                unit.dep_, unit.head = "npadvmod", head
+                for ch in list(doc[unit.i + 1 : unit.i + 2]):
+                    if ch.head.i == unit.i:
+                        ch.head = head
+    return doc
+
+
 def headlines(doc: Doc, nlp: Language, skip: str) -> Doc:
     """Headlines parsed as clauses: "Somalia severs ties with Kenya" has no verb for the
     parser ("severs" a plural noun), which a present-tense headline verb without an
@@ -91,6 +121,7 @@ def headlines(doc: Doc, nlp: Language, skip: str) -> Doc:
     parsed again with "reportedly" before it, and when that parse makes the word the verb
     of the line with a subject before it, its tags, lemmas and tree replace the first
     parse (the added word is left out; the text and offsets stay the user's)."""
+    time_compounds(doc)
     for sent in list(doc.sents):
         words = [t for t in sent if not t.is_space]
         if not _is_headline(words):

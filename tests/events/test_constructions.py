@@ -102,3 +102,21 @@ def test_used_to_attack_is_still_an_attack():
     events = _events("Ukrainian forces used sea drones to attack a Russian warship.")
     attacks = [e for e in events if e.event_type == "ASSAULT"]
     assert attacks and all(e.status == "asserted" for e in attacks)
+
+
+def test_a_name_joined_to_a_time_unit_is_still_the_object():
+    events = _events("Japan's foreign minister visited Manila days after the election.")
+    assert ("JPN", "PHL", "CONSULT", "asserted") in _triples(events)
+
+
+def test_talks_at_which_a_deal_failed_were_still_held():
+    events = _events("Armenia and Azerbaijan failed to agree on a border at talks in Almaty.")
+    talks = [e for e in events if e.evidence.trigger == "talks"]
+    assert talks and all(e.status == "asserted" for e in talks)
+    assert ("ARM", "AZE", "CONSULT", "asserted") in _triples(talks)
+
+
+def test_a_mutual_reopening_acts_both_ways():
+    events = _events("Qatar and Bahrain reopened their embassies.")
+    triples = _triples(events)
+    assert {("QAT", "BHR", "SUPPORT", "asserted"), ("BHR", "QAT", "SUPPORT", "asserted")} <= triples

@@ -539,7 +539,12 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if not args.source and not args.target and token.lemma_.lower() in c.mutual:
         # "A and B reached a deal after two days of talks": the talks were theirs
         adjunct = next(
-            (a for a in list(token.ancestors)[:3] if a.lower_ in cues().presupposing_preps), None
+            (
+                a
+                for a in list(token.ancestors)[:3]
+                if a.lower_ in c.presupposing_preps | c.meeting_preps
+            ),
+            None,
         )
         if adjunct is not None:
             sides = clause_subject_actors(adjunct, actors)

@@ -52,6 +52,13 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
             (t.dep_ == "pobj" and t.pos_ == "NOUN") or (t.dep_ == "pcomp" and t.pos_ == "VERB")
         ):
             presupposed = True  # "during X's visit", "after meeting Y": it happened
+        elif (
+            t is token
+            and t.dep_ == "pobj"
+            and t.head.lower_ in c.meeting_preps
+            and t.lemma_.lower() in c.mutual
+        ):
+            presupposed = True  # "failed to reach a deal at talks": the talks were held
         head = t.head.head if t.dep_ in {"pcomp", "pobj"} and t.head.dep_ == "prep" else t.head
         if head is t:
             break

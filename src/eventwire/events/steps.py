@@ -48,6 +48,8 @@ def _governing_trigger(token: Token, fired: dict[int, Trigger]) -> Token | None:
             return None
         if head.lower_ in {"for", "of"} and verb.lemma_.lower() in c.allege:
             return None  # "blamed X for the attack": the attack is an event of its own
+        if head.lower_ in c.meeting_preps and token.lemma_.lower() in c.mutual:
+            return None  # "failed to reach a deal at talks": the talks were held
         head = verb
     if (
         token.dep_ in {"dobj", "obj"}
