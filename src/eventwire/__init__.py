@@ -44,14 +44,21 @@ def _default_pipeline() -> Pipeline:
 
 
 def code(
-    text: str, date: str | None = None, doc_id: str = "doc", explain: bool = False
+    text: str,
+    date: str | None = None,
+    doc_id: str = "doc",
+    explain: bool = False,
+    title: str = "",
 ) -> list[Event]:
     """Code one text without storing it; ``date`` (YYYY-MM-DD) anchors "on Tuesday".
+
+    A ``title`` given apart from the text is coded too: its events' ``evidence.part`` is
+    "title" and their offsets point into the title.
 
     With ``explain``, each event's ``explain`` lists which step of the coder set which
     field and why (``event.to_dict(explain=True)`` includes it); without, it is empty.
     """
-    article = _default_pipeline().run(Article(id=doc_id, text=text, date=date))
+    article = _default_pipeline().run(Article(id=doc_id, text=text, date=date, title=title))
     if article.status == "rejected":
         raise InputError(doc_id, article.reason)
     if not explain:

@@ -60,7 +60,8 @@ class Actor:
 
 @dataclass(slots=True)
 class Evidence:
-    """The sentence an event was coded from, with offsets into the article text."""
+    """The sentence an event was coded from, with offsets into the article text, or into
+    the article's title when ``part`` is "title" (a headline given apart from the text)."""
 
     text: str
     start: int
@@ -68,6 +69,7 @@ class Evidence:
     trigger: str
     trigger_start: int
     trigger_end: int
+    part: str = "text"
 
 
 @dataclass(slots=True)
@@ -116,7 +118,9 @@ class Event:
         key = "|".join(
             [
                 self.doc_id,
-                str(self.evidence.trigger_start),
+                # a title's offsets restart at 0: its events must not take the text's ids
+                str(self.evidence.trigger_start)
+                + ("" if self.evidence.part == "text" else self.evidence.part),
                 self.event_type,
                 ",".join(a.code or a.text for a in self.source),
                 ",".join(a.code or a.text for a in self.target),

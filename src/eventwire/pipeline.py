@@ -17,7 +17,7 @@ from . import nlp as _nlp
 from .actors.dictionaries import load_user_actors
 from .actors.kb import KnowledgeBase, shipped, with_user_actors
 from .actors.resolve import DocActors
-from .actors.truecase import Truecase
+from .actors.truecase import Truecase, truecase
 from .clean import Clean
 from .config import Settings
 from .dedup import Dedup
@@ -138,9 +138,22 @@ class Code:
         if back is not None:
             events = _remapped(events, *back)
             mentions = [_remapped_mention(m, *back) for m in mentions]
+        events.extend(self._title_events(article))
         article.events, article.mentions = events, mentions
         article.status = "coded"
         return article
+
+    def _title_events(self, article: Article) -> list[Event]:
+        """A title given apart from the text ("title" of a JSONL record, a page's or feed
+        entry's headline) is coded on its own, its evidence offsets pointing into the
+        title (``part`` "title"); a title the text already opens with is not coded twice."""
+        title = article.title
+        if not title.strip() or _opens_with(article.clean or article.text, title):
+            return []
+        doc = load_nlp()(truecase(title, self.kb))
+        actors = DocActors(doc, self.kb, article.date)
+        events = code_doc(doc, actors, self.lexicon, article.id, article.date)
+        return _remapped(events, lambda a, b: (a, b), title, part="title")
 
     def _code(
         self, doc: Doc, article: Article, first: bool = True
@@ -148,6 +161,13 @@ class Code:
         actors = DocActors(doc, self.kb, article.date, dateline=article.place if first else "")
         events = code_doc(doc, actors, self.lexicon, article.id, article.date)
         return events, actors.mentions()
+
+
+def _opens_with(text: str, title: str) -> bool:
+    """Whether one of the text's first lines is the title (spacing and case aside)."""
+    want = " ".join(title.split()).casefold()
+    lines = (" ".join(line.split()).casefold() for line in text[:3000].split("\n"))
+    return want in [line for line in lines if line][:3]
 
 
 #: Takes a (start, end) span of one text to the same span in another.
@@ -159,11 +179,14 @@ def _shifted(offset: int) -> SpanMap:
     return lambda start, end: (start + offset, end + offset)
 
 
-def _remapped(events: list[Event], span: SpanMap, text: str | None = None) -> list[Event]:
+def _remapped(
+    events: list[Event], span: SpanMap, text: str | None = None, part: str | None = None
+) -> list[Event]:
     """Events with every offset taken through ``span`` and the id made again from the
     moved trigger. With ``text`` the evidence, trigger and actor texts are cut from it, so
-    that ``text[ev.evidence.start:ev.evidence.end] == ev.evidence.text``. Actors are
-    copied, not changed in place: one actor object can be a side of several events."""
+    that ``text[ev.evidence.start:ev.evidence.end] == ev.evidence.text``; ``part`` names
+    what the offsets point into ("title"). Actors are copied, not changed in place: one
+    actor object can be a side of several events."""
     for ev in events:
         e = ev.evidence
         start, end = span(e.start, e.end)
@@ -176,6 +199,7 @@ def _remapped(events: list[Event], span: SpanMap, text: str | None = None) -> li
             trigger=e.trigger if text is None else text[t_start:t_end],
             trigger_start=t_start,
             trigger_end=t_end,
+            part=e.part if part is None else part,
         )
         ev.source = [_remapped_actor(a, span, text) for a in ev.source]
         ev.target = [_remapped_actor(a, span, text) for a in ev.target]

@@ -118,6 +118,7 @@ def event_row(ev: Event) -> tuple[Any, ...]:
         evd.trigger_start,
         evd.trigger_end,
         ev.confidence,
+        evd.part,
     )
 
 
@@ -153,6 +154,7 @@ def row_to_event(row: tuple[Any, ...]) -> Event:
                 "trigger": r["trigger"],
                 "trigger_start": r["trigger_start"],
                 "trigger_end": r["trigger_end"],
+                "part": r["evidence_part"] or "text",
             },
             "confidence": r["confidence"],
         }

@@ -11,7 +11,7 @@ from typing import Any
 from eventwire.errors import StoreError
 
 #: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Article columns in insert order (``ingested_at`` is filled by the database).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -65,6 +65,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "trigger_start",
     "trigger_end",
     "confidence",
+    "evidence_part",
 )
 
 # ``date`` is a real DATE so that ranges and sorting are SQL; ``date_raw`` keeps the
@@ -174,11 +175,19 @@ _DDL_V4: tuple[str, ...] = (
     "ALTER TABLE signatures ADD COLUMN IF NOT EXISTS anchors VARCHAR",
 )
 
+# Titles are coded too: an event's evidence may be in the title ("title") rather than the
+# text ("text"); its offsets then point into the title.
+_DDL_V5: tuple[str, ...] = (
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS evidence_part VARCHAR DEFAULT 'text'",
+    "UPDATE events SET evidence_part = 'text' WHERE evidence_part IS NULL",
+)
+
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: _DDL_V1,
     2: _DDL_V2,
     3: _DDL_V3,
     4: _DDL_V4,
+    5: _DDL_V5,
 }
 
 
