@@ -120,3 +120,23 @@ def test_a_mutual_reopening_acts_both_ways():
     events = _events("Qatar and Bahrain reopened their embassies.")
     triples = _triples(events)
     assert {("QAT", "BHR", "SUPPORT", "asserted"), ("BHR", "QAT", "SUPPORT", "asserted")} <= triples
+
+
+@pytest.mark.parametrize(
+    ("text", "victims"),
+    [
+        ("Two Malian soldiers killed in ambush by jihadists", "MLI"),
+        ("4 protesters killed in clashes near Khartoum\n\nThe story follows.", "SDN"),
+        ("Villagers killed in the raid were buried on Friday.", ""),
+    ],
+)
+def test_a_participle_without_an_auxiliary_is_passive(text, victims):
+    events = [e for e in _events(text) if e.event_type == "ASSAULT"]
+    assert events
+    for e in events:
+        assert not any(a.sector in {"MIL", "CVL"} and a.country == victims for a in e.source)
+
+
+def test_killed_in_a_strike_named_by_its_side_names_the_striker():
+    events = _events("Five civilians were killed in Turkish strikes on Kobani.")
+    assert any({a.country for a in e.source} == {"TUR"} for e in events)

@@ -29,6 +29,8 @@ def make_joint(token: Token, row: Trigger, args: Args, status: str) -> None:
     """ "A and B signed", "A met B": mutual events act both ways (PLOVER's SRC/TAR)."""
     c = cues()
     lemma = token.lemma_.lower()
+    if row.cameo in c.third_party_codes:
+        return  # "a deal brokered by the US and France": they mediate, not meet each other
     if (
         (row.event_type in c.joint_types or lemma in c.symmetric)
         and not args.target
@@ -52,7 +54,14 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     c = cues()
     args = Args()
     passive = any(ch.dep_ in {"nsubjpass", "auxpass"} for ch in token.children)
-    subjects = [ch for ch in token.children if ch.dep_ in SUBJECT_DEPS]
+    patient = _participle_patient(token)
+    if patient is not None:
+        # "soldiers killed in an ambush by jihadists", headline "3 protesters killed in
+        # clashes": a past participle without an auxiliary is passive; its noun undergoes
+        passive = True
+        args.target.extend(actors.resolve_all(patient))
+    skip = patient.i if patient is not None else -1
+    subjects = [ch for ch in token.children if ch.dep_ in SUBJECT_DEPS and ch.i != skip]
     if not subjects and not passive:
         subjects = _inherited_subjects(token)
     if passive and token.lemma_.lower() in c.stative_passive:
@@ -79,7 +88,11 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             # "were killed by a bomb in an attack claimed by X": X did it
             for prep in (ch for ch in token.children if ch.dep_ == "prep" and ch.lower_ == "in"):
                 for p in (x for x in prep.children if x.dep_ == "pobj"):
-                    args.source.extend(claimed_by(p, actors))
+                    # "killed in Russian strikes", "in an Israeli raid": the strikers
+                    args.source.extend(
+                        claimed_by(p, actors)
+                        or [a for m in p.children for a in _modifier_actors(m, actors) if a.country]
+                    )
     objects = []
     grievance: list[Actor] = []
     for ch in token.children:
@@ -144,6 +157,27 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
         # "received aid from X": X gives; but "received the envoy" is hosting (CAMEO 043)
         args.source, args.target = args.target, args.source
     return args
+
+
+def _participle_patient(token: Token) -> Token | None:
+    """The noun a past participle without an auxiliary acts on: "civilians killed in the
+    strike" (a reduced relative), headline "3 protesters killed in clashes", "Journalist
+    shot dead"."""
+    kids = list(token.children)
+    if token.pos_ != "VERB" or any(ch.dep_ in {"aux", "auxpass", "nsubjpass"} for ch in kids):
+        return None
+    if token.dep_ == "acl" and token.tag_ == "VBN" and token.head.pos_ in {"NOUN", "PROPN"}:
+        return token.head
+    subjects = [ch for ch in kids if ch.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    last = token.sent[-1]
+    headline = not (last.is_punct and last.text[-1] in '.!?"”')
+    if token.tag_ == "VBN" and headline:
+        return subjects[0]
+    if headline and any(ch.lower_ == "dead" for ch in kids):
+        return subjects[0]  # "Journalist shot dead covering raid"
+    return None
 
 
 def _modifier_actors(mod: Token, actors: DocActors, pronouns: bool = False) -> list[Actor]:
