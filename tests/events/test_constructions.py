@@ -140,3 +140,19 @@ def test_a_participle_without_an_auxiliary_is_passive(text, victims):
 def test_killed_in_a_strike_named_by_its_side_names_the_striker():
     events = _events("Five civilians were killed in Turkish strikes on Kobani.")
     assert any({a.country for a in e.source} == {"TUR"} for e in events)
+
+
+def test_a_question_asserts_nothing():
+    events = _events("Will Turkey expel the Swedish ambassador?")
+    assert events and all(e.status == "hypothetical" for e in events)
+
+
+def test_no_request_is_a_negated_request():
+    events = _events("There will be no extradition request from Ankara.")
+    assert all(e.status != "asserted" for e in events if e.event_type == "REQUEST")
+
+
+def test_a_date_inside_a_nested_clause_does_not_date_the_trigger():
+    events = _events("Norway dropped its investigation into claims made against Danish officials in 2015.")
+    dropped = [e for e in events if e.evidence.trigger == "dropped"]
+    assert dropped and dropped[0].status == "asserted" and dropped[0].date == "2024-03-01"

@@ -34,7 +34,7 @@ def event_date(
     """
     found: list[tuple[int, ResolvedDate, str]] = []
     for ent in ents:
-        if ent.label_ != "DATE" or _said_when(ent, token):
+        if ent.label_ != "DATE" or _said_when(ent, token) or _nested_clause(ent, token):
             continue
         resolved = resolve(ent.text, published)
         if resolved is not None:  # durations ("24 years") are not dates
@@ -45,6 +45,13 @@ def event_date(
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None, ""
     return found[0][1], found[0][2]
+
+
+def _nested_clause(ent: Span, token: Token) -> bool:
+    """ "dropped an investigation into an allegation made in 2010": the year dates the
+    allegation, a clause below the trigger with a verb of its own, not the dropping."""
+    verb = next((a for a in ent.root.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    return verb is not None and verb != token and token in verb.ancestors
 
 
 def _said_when(ent: Span, token: Token) -> bool:

@@ -24,6 +24,8 @@ def _own_status(token: Token) -> str:
     kids = list(token.children)
     if any(ch.dep_ == "neg" for ch in kids):
         return "negated"
+    if token.pos_ == "NOUN" and any(ch.dep_ == "det" and ch.lower_ == "no" for ch in kids):
+        return "negated"  # "there will be no extradition request", "no talks were held"
     for ch in kids:
         if ch.dep_ == "mark" and (said := c.meaning("status_words", "mark", ch.lower_)):
             return said
@@ -115,7 +117,17 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 attribution = attribution or _speaker(head, actors)
             status = _inherit(status, head, t.dep_)
         t = head
+    if status in {"asserted", "intended"} and _asks(token):
+        status = "hypothetical"  # "Will Russia attack?", "What was the investigation about?"
     return status, attribution or _according_to(token, actors)
+
+
+def _asks(token: Token) -> bool:
+    """Whether the trigger's sentence is a question (it asserts nothing)."""
+    words = [t for t in token.sent if not t.is_space]
+    while words and (words[-1].is_quote or words[-1].is_bracket):
+        words.pop()
+    return bool(words) and words[-1].text.endswith("?")
 
 
 def _reported(
@@ -162,7 +174,7 @@ def _inherit(status: str, head: Token, dep: str) -> str:
         return status
     inherited = _own_status(head)
     if inherited == "hypothetical" or (
-        inherited == "intended" and dep in {"dobj", "xcomp", "pcomp"}
+        inherited == "intended" and dep in {"dobj", "xcomp", "pcomp", "pobj"}
     ):
         return inherited
     return status
