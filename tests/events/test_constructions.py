@@ -153,6 +153,6 @@ def test_no_request_is_a_negated_request():
 
 
 def test_a_date_inside_a_nested_clause_does_not_date_the_trigger():
-    events = _events("Norway dropped its investigation into claims made against Danish officials in 2015.")
+    events = _events("Norway dropped its investigation into claims made against Danes in 2015.")
     dropped = [e for e in events if e.evidence.trigger == "dropped"]
     assert dropped and dropped[0].status == "asserted" and dropped[0].date == "2024-03-01"

@@ -376,8 +376,9 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
         return subs or _inherited_subjects(head, depth + 1)
     if token.dep_ == "pcomp" and head.dep_ == "prep":
         verb = head.head
-        if verb.lemma_.lower() in c.allege:  # "accused X of providing": X did it
-            return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
+        if verb.lemma_.lower() in c.allege:
+            # "accused X of providing", "X was accused of providing": X did it
+            return [ch for ch in verb.children if ch.dep_ in {"dobj", "obj", "nsubjpass"}]
         if (
             verb.pos_ in {"NOUN", "PROPN"}
             and verb.dep_ in {"dobj", "obj"}
