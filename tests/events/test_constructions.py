@@ -156,3 +156,24 @@ def test_a_date_inside_a_nested_clause_does_not_date_the_trigger():
     events = _events("Norway dropped its investigation into claims made against Danes in 2015.")
     dropped = [e for e in events if e.evidence.trigger == "dropped"]
     assert dropped and dropped[0].status == "asserted" and dropped[0].date == "2024-03-01"
+
+
+def test_met_with_fire_is_an_assault_on_the_subject_and_no_meeting():
+    events = _events(
+        "A Kenyan patrol near the border was met with heavy fire from Somali militants."
+    )
+    assert ("SOM", "KEN", "ASSAULT", "asserted") in _triples(events)
+    assert not any(e.event_type == "CONSULT" for e in events)
+
+
+def test_a_stalled_aid_names_its_giver_and_receiver():
+    events = _events("German military aid to Lithuania was stalled for months.")
+    assert ("DEU", "LTU", "SANCTION", "asserted") in _triples(events)
+    assert not any(e.event_type == "AID" for e in events)
+
+
+def test_the_white_house_is_no_translated_city_name():
+    from eventwire.geo import places
+
+    assert places.lookup("White House") is None  # once Casablanca, by a translated name
+    assert places.lookup("St Petersburg").country == "RUS"  # shares a word with its name

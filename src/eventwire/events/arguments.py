@@ -77,13 +77,24 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if args.source and subjects and not passive:
         args.source[:0] = _headline_co_subjects(token, subjects[0], actors)
     if passive:
+        givers: list[Actor] = []
         for ch in token.children:
             if ch.dep_ == "nsubjpass":
-                args.target.extend(actors.resolve_all(ch))
+                found = actors.resolve_all(ch)
+                if not found and ch.lemma_.lower() in c.theme_nouns:
+                    # "U.S. military aid to Kyiv was stalled": the aid's giver stalls it,
+                    # its receiver is the target
+                    args.target.extend(a for a in _prep_targets(ch, actors, row) if a.country)
+                    givers.extend(
+                        a for m in ch.children for a in _modifier_actors(m, actors) if a.country
+                    )
+                args.target.extend(found)
             elif ch.dep_ == "agent":
                 for p in ch.children:
                     if p.dep_ == "pobj":
                         args.source.extend(actors.resolve_all(p, agent=True))
+        if not args.source:
+            args.source.extend(givers)
         if not args.source:
             # "were killed by a bomb in an attack claimed by X": X did it
             for prep in (ch for ch in token.children if ch.dep_ == "prep" and ch.lower_ == "in"):
@@ -513,7 +524,17 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
     if undergoer is not None:
         # "Venezuelan troops came under fire from Colombian guerrillas": the subject
         # undergoes; "from"/"by" on the verb, like on the noun, names the doer
-        args.target = [a for s in _verb_subjects(undergoer) for a in _subject_actors(s, actors)]
+        subjects = [ch for ch in undergoer.children if ch.dep_ == "nsubjpass"] or _verb_subjects(
+            undergoer
+        )
+        args.target = [a for s in subjects for a in _subject_actors(s, actors)] or [
+            # "an Israeli operation was met with fire", "the Turkish proposal ... criticism"
+            a
+            for s in subjects
+            for m in s.children
+            for a in _modifier_actors(m, actors, pronouns=True)
+            if a.country
+        ]
         for prep in (ch for ch in undergoer.children if ch.dep_ in {"prep", "agent"}):
             if prep.lower_ in c.source_preps and not args.source:
                 for p in (x for x in prep.children if x.dep_ == "pobj"):
@@ -607,6 +628,10 @@ def undergoing_verb(noun: Token) -> Token | None:
     if noun.dep_ == "pobj" and head.lower_ in c.undergo_preps:
         verb = head.head
         if verb.pos_ in {"VERB", "AUX"} and verb.lemma_.lower() in c.undergo_verbs:
+            return verb
+    if noun.dep_ == "pobj" and head.lower_ == "with":
+        verb = head.head  # "the patrol was met with heavy fire from the hills"
+        if verb.lemma_.lower() in c.met_with and any(ch.dep_ == "auxpass" for ch in verb.children):
             return verb
     return None
 

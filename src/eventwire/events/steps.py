@@ -16,7 +16,7 @@ from .. import ontology
 from ..geo import places
 from ..models import Actor
 from . import recode
-from .arguments import Args, drop_self, make_joint, noun_args, verb_args
+from .arguments import Args, drop_self, make_joint, noun_args, undergoing_verb, verb_args
 from .candidate import Candidate, Decision
 from .cues import cues
 from .setting import NEAR_ENOUGH, event_date, event_location, past_war, years_before
@@ -31,6 +31,17 @@ def governed(c: Candidate) -> None:
     verb = _governing_trigger(c.token, c.sentence.fired)
     if verb is not None:
         c.drop("governed", f"part of the event of '{verb.text}'")
+    elif _met_with(c.token):
+        c.drop("governed", "'was met with' tells a reaction, which its noun names")
+
+
+def _met_with(token: Token) -> bool:
+    """ "The proposal was met with criticism": no meeting."""
+    return (
+        token.lemma_.lower() in cues().met_with
+        and any(ch.dep_ == "auxpass" for ch in token.children)
+        and any(ch.dep_ == "prep" and ch.lower_ == "with" for ch in token.children)
+    )
 
 
 def _governing_trigger(token: Token, fired: dict[int, Trigger]) -> Token | None:
@@ -48,6 +59,8 @@ def _governing_trigger(token: Token, fired: dict[int, Trigger]) -> Token | None:
             return None
         if head.lower_ in {"for", "of"} and verb.lemma_.lower() in c.allege:
             return None  # "blamed X for the attack": the attack is an event of its own
+        if undergoing_verb(token) is not None:
+            return None  # "was met with heavy fire": the fire is the event
         if head.lower_ in c.meeting_preps and token.lemma_.lower() in c.mutual:
             return None  # "failed to reach a deal at talks": the talks were held
         head = verb
@@ -60,7 +73,7 @@ def _governing_trigger(token: Token, fired: dict[int, Trigger]) -> Token | None:
         and any(ch.dep_ == "prep" and ch.lower_ in c.source_preps for ch in token.children)
     ):
         return None  # "rejected demands from the EU": the EU's demand is an event too
-    if head.i in fired and head.i != token.i and token.dep_ in {"dobj", "pobj"}:
+    if head.i in fired and head.i != token.i and token.dep_ in {"dobj", "pobj", "nsubjpass"}:
         return head
     return None
 

@@ -74,8 +74,13 @@ def _names(city: dict, every: bool = False) -> set[str]:
     out = {city["name"], _fold(city["name"])}
     if city["population"] < ALT_NAMES_POPULATION and not every:
         return out
+    own = set(_fold(city["name"]).lower().replace("-", " ").split())
     for alt in city.get("alternatenames") or []:
-        if _LATIN.match(alt) and not alt.isupper():
+        # a name of several words must share one with the city's own ("St Petersburg"):
+        # a translation made of English words ("White House" for Casablanca) would claim
+        # landmarks and phrases of the news
+        words = set(alt.lower().replace("-", " ").split())
+        if _LATIN.match(alt) and not alt.isupper() and (every or len(words) == 1 or words & own):
             out.add(alt)
     return out
 
