@@ -177,3 +177,20 @@ def test_the_white_house_is_no_translated_city_name():
 
     assert places.lookup("White House") is None  # once Casablanca, by a translated name
     assert places.lookup("St Petersburg").country == "RUS"  # shares a word with its name
+
+
+def test_agreeing_with_a_view_is_no_agreement_but_agreeing_on_a_plan_is():
+    assert not _events("Most economists agree that Brazil has gained from the deal.")
+    events = _events("Chile and Peru agreed that talks would resume in May.")
+    assert ("CHL", "PER", "AGREE", "asserted") in _triples(events)
+
+
+def test_unable_to_meet_is_no_meeting():
+    events = _events("Ghana and Togo have been unable to hold talks on the border.")
+    assert events and all(e.status == "negated" for e in events if e.event_type == "CONSULT")
+
+
+def test_a_promise_coded_by_its_own_word_is_not_derived_twice():
+    events = _events("Kenya is ready to send police officers to Haiti.")
+    assert not any(e.event_type == "THREATEN" for e in events)
+    assert any(e.event_type == "AGREE" for e in events)

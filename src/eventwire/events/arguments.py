@@ -376,6 +376,9 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
         return [head]
     if token.dep_ == "acomp":  # "Norway is willing to ...": the copula's subject
         return [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]
+    if token.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
+        # "were unable to meet", "is ready to sign": the subject of the copula above
+        return [ch for ch in head.head.children if ch.dep_ in SUBJECT_DEPS]
     if token.dep_ in {"xcomp", "conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
         if token.dep_ == "xcomp" and head.lemma_.lower() in c.object_control:
             objs = [ch for ch in head.children if ch.dep_ in {"dobj", "obj"}]

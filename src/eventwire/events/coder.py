@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .. import ontology
 from ..actors.resolve import DocActors
@@ -23,6 +23,7 @@ from ..models import Event, Evidence
 from . import steps
 from .answers import answer_the_accuser
 from .candidate import Candidate, Sentence
+from .cues import cues
 from .recode import statement_event
 from .triggers import Lexicon
 
@@ -66,6 +67,8 @@ def trigger(sentence: Sentence) -> list[Candidate]:
     out = []
     for token in sentence.span:
         row = sentence.lexicon.match(token)
+        if row is not None and _states_a_view(token):
+            continue
         why = f"'{token.text}' is a {row.pos.lower()} trigger in triggers.tsv" if row else ""
         if row is None:
             statement = statement_event(token, sentence.lexicon)
@@ -77,6 +80,15 @@ def trigger(sentence: Sentence) -> list[Candidate]:
         candidate.decide("trigger", "event_type", f"{row.event_type} {row.cameo}", why)
         out.append(candidate)
     return out
+
+
+def _states_a_view(token: Token) -> bool:
+    """ "Many firms agree that China has gained": a view, not an agreement."""
+    return (
+        token.lemma_.lower() in cues().opinion_verbs
+        and token.tag_ in {"VBP", "VBZ"}
+        and any(ch.dep_ == "ccomp" for ch in token.children)
+    )
 
 
 def run(candidate: Candidate, first: int = 0) -> Iterator[Candidate]:
