@@ -279,7 +279,8 @@ def commitment(c: Candidate) -> None:
         derived = recode.refusal(c.row)
     elif c.status == "intended":
         head = c.token.head
-        if c.token.dep_ == "xcomp" and head.i in c.sentence.fired and head.i != c.token.i:
+        said = c.sentence.fired.get(head.i) if c.token.dep_ == "xcomp" else None
+        if said is not None and said.event_type in {"AGREE", "THREATEN"}:
             return  # "is ready to send troops": the promise is the event 'ready' codes
         unless = any(has_condition(c.token, w) for w in cues().penalty_marks)
         promise = recode.commitment(c.token, c.row, unless)
