@@ -14,9 +14,13 @@ GOLD = Path(__file__).parent / "gold"
 
 FLOORS = {
     # file: (precision, recall, F1)
-    "sentences.jsonl": (0.82, 0.64, 0.73),
-    "articles.jsonl": (0.86, 0.69, 0.77),  # issue floor: F1 >= 0.75 on our own articles
-    "real_seen.jsonl": (0.76, 0.33, 0.46),  # real-world phrasings; far from done (issue 10)
+    "sentences.jsonl": (0.83, 0.70, 0.76),
+    "articles.jsonl": (0.87, 0.70, 0.78),  # issue floor: F1 >= 0.75 on our own articles
+    "real_seen.jsonl": (0.82, 0.46, 0.60),  # real-world phrasings; far from done (issue 10)
+    # Blind gold: only totals are ever looked at, so these floors guard against a change
+    # that loses what generalises; they are not targets to tune to.
+    "real_blind.jsonl": (0.70, 0.29, 0.42),
+    "real_fresh.jsonl": (0.70, 0.34, 0.46),
 }
 
 
