@@ -225,7 +225,12 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch
     assert "Traceback" not in out.output
 
 
-def _corpus(tmp_path: Path, n: int = 240) -> Path:
+#: Stories in the interrupted ingest: enough that it is still running, on a fast machine,
+#: when the reader's first answer comes (240 finished first there once).
+STORIES = 1200
+
+
+def _corpus(tmp_path: Path, n: int = STORIES) -> Path:
     """Different short stories (no two copies of one), enough work to take a while."""
     verbs = [
         "signed a trade agreement with",
@@ -294,7 +299,7 @@ def test_readers_answer_during_an_ingest_and_ctrl_c_keeps_what_was_done(tmp_path
     assert "interrupted: stored" in err and "run the same command again" in err
     assert "Traceback" not in err
     stored = _count(db, "SELECT count(*) FROM articles")
-    assert 0 < stored < 240
+    assert 0 < stored < STORIES
 
     rest = subprocess.run(
         _eventwire("ingest", str(corpus), "--db", str(db)),
@@ -306,8 +311,8 @@ def test_readers_answer_during_an_ingest_and_ctrl_c_keeps_what_was_done(tmp_path
     assert rest.returncode == 0, rest.stderr
     summary = _summary(rest.stderr)
     assert summary["already stored"] == stored
-    assert summary["articles stored"] == 240 - stored
-    assert _count(db, "SELECT count(*) FROM articles") == 240
+    assert summary["articles stored"] == STORIES - stored
+    assert _count(db, "SELECT count(*) FROM articles") == STORIES
 
 
 def test_make_eval_without_the_shared_folder_says_what_it_needs(tmp_path):

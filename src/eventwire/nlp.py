@@ -135,12 +135,13 @@ def headlines(doc: Doc, nlp: Language, skip: str) -> Doc:
 
 
 def _is_headline(words: list[Token]) -> bool:
-    """A whole line of at most ``HEADLINE_TOKENS`` words, no final punctuation, no verb."""
+    """A whole line of at most ``HEADLINE_TOKENS`` words, no final punctuation, and no
+    verb at its root ("North Korea fires missile": "fires" hangs on "missile")."""
     if not words or len(words) > HEADLINE_TOKENS or words[-1].text[-1] in _CLOSING:
         return False
     if not (_line_edge(words[0], -1) and _line_edge(words[-1], 1)):
         return False
-    return not any(t.pos_ in {"VERB", "AUX"} for t in words)
+    return not any(t.pos_ in {"VERB", "AUX"} and t.dep_ == "ROOT" for t in words)
 
 
 def _line_edge(token: Token, step: int) -> bool:

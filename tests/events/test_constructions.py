@@ -194,3 +194,24 @@ def test_a_promise_coded_by_its_own_word_is_not_derived_twice():
     events = _events("Kenya is ready to send police officers to Haiti.")
     assert not any(e.event_type == "THREATEN" for e in events)
     assert any(e.event_type == "AGREE" for e in events)
+
+
+def test_a_city_the_tagger_put_in_a_time_phrase_is_still_a_place():
+    events = _events("Russia fired missiles at Odesa overnight, officials said.")
+    assert any(e.location is not None and e.location.country == "UKR" for e in events)
+
+
+def test_a_missile_fired_into_the_sea_is_a_test_and_at_a_country_an_attack():
+    test = _events("NORTH KOREA FIRES BALLISTIC MISSILE INTO SEA\n\nThe launch came on Sunday.")
+    assert any(e.event_type == "MOBILIZE" for e in test)
+    assert not any(e.event_type == "ASSAULT" for e in test)
+    attack = _events("Iran fired missiles at Israel overnight.")
+    assert ("IRN", "ISR", "ASSAULT", "asserted") in _triples(attack)
+
+
+def test_the_us_in_lower_case_is_the_country_and_us_alone_the_pronoun():
+    from eventwire.actors.truecase import truecase
+
+    assert truecase("they told us that the us would respond.") == (
+        "They told us that the US would respond."
+    )

@@ -77,6 +77,7 @@ def truecase(text: str, kb: KnowledgeBase | None = None) -> str:
     out = list(lowered)
     names = _names(kb or shipped())
     place_preps = word_lists()["place_prepositions"]
+    us_articles = word_lists()["us_articles"]
     words = list(_WORD.finditer(lowered))
     i = 0
     while i < len(words):
@@ -84,6 +85,9 @@ def truecase(text: str, kb: KnowledgeBase | None = None) -> str:
             start, end = words[i].start(), words[i + size - 1].end()
             phrase = lowered[start:end]
             known = names.get(phrase)
+            if phrase == "us":  # the pronoun, but "the us", "a us-led" is the country
+                after_article = i > 0 and words[i - 1].group() in us_articles
+                known = "US" if after_article else None
             if known is None and size <= 2 and i and words[i - 1].group() in place_preps:
                 title = phrase.title()
                 known = title if place_country(title) else None

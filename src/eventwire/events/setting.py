@@ -112,6 +112,13 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
         distance = tree_distance(node, token)
         if best is None or distance < best[0]:
             best = (distance, Location(ent.text, place.country, place.lat, place.lon))
+    for node in _untagged_places(token, ents):
+        place = places.lookup(node.text, near)
+        if place is None or place.kind not in {"city", "capital"}:
+            continue
+        distance = tree_distance(node, token)
+        if best is None or distance < best[0]:
+            best = (distance, Location(node.text, place.country, place.lat, place.lon))
     if best is None:
         return None
     best[1].distance = best[0]  # how far in the parse: near places are safer targets
@@ -136,6 +143,23 @@ def _countries_near(ents: list[Span]) -> set[str]:
         if ent.label_ in {"GPE", "LOC", "FAC"} and (place := places.lookup(ent.text)):
             found.add(place.country)
     return found
+
+
+def _untagged_places(token: Token, ents: list[Span]) -> list[Token]:
+    """One-word names after a place preposition that the entity tagger missed or put in
+    a time phrase ("at Kyiv overnight" as TIME): the gazetteer decides, cities only."""
+    where = cues().place_preps
+    placed = {t.i for ent in ents if ent.label_ in {"GPE", "LOC", "FAC"} for t in ent}
+    return [
+        t
+        for t in token.sent
+        if t.pos_ == "PROPN"
+        and t.dep_ == "pobj"
+        and t.head.lower_ in where
+        and t.i not in placed
+        and t.ent_type_ in {"", "TIME", "DATE"}
+        and not any(ch.dep_ == "compound" for ch in t.children)
+    ]
 
 
 def _mistagged_city(ent: Span) -> bool:
