@@ -215,3 +215,27 @@ def test_the_us_in_lower_case_is_the_country_and_us_alone_the_pronoun():
     assert truecase("they told us that the us would respond.") == (
         "They told us that the US would respond."
     )
+
+
+def test_troops_sent_to_fight_for_another_state_are_military_aid_to_it():
+    events = _events("Belarus sent hundreds of soldiers to fight for Russia.")
+    assert ("BLR", "RUS", "AID", "asserted") in _triples(events)
+    assert not any(e.event_type == "ASSAULT" and e.target for e in events)
+
+
+def test_a_flagged_ship_names_its_flag_state_and_a_region_tagged_as_a_person_is_a_place():
+    events = _events("Iran seized a Greek-flagged tanker off Oman.")
+    assert ("IRN", "GRC", "COERCE", "asserted") in _triples(events)
+    events = _events("Russia withdrew its troops from the Kherson region.")
+    assert ("RUS", "UKR", "RETREAT", "asserted") in _triples(events)
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        ("Poland will stand by Lithuania in the dispute.", ("POL", "LTU", "SUPPORT")),
+        ("Japan handed Kyiv a new tranche of loans.", ("JPN", "UKR", "AID")),
+    ],
+)
+def test_general_phrasings(text, triple):
+    assert triple in {t[:3] for t in _triples(_events(text))}

@@ -239,7 +239,7 @@ class DocActors:
             return self.lookup_text(led.group(1), token)
         if token.lemma_.lower() in BACKING_VERBS:
             for ch in token.children:
-                if ch.dep_ in {"npadvmod", "compound", "nmod", "nsubj"} and ch.i in self.spans:
+                if ch.dep_ in {"npadvmod", "compound", "nmod", "nsubj", "amod"} and ch.i in self.spans:
                     return self.resolve_all(ch) or self.lookup_text(ch.text, ch)
         return []
 
@@ -249,6 +249,8 @@ class DocActors:
             return not self.people.named(token.text)
         if token.ent_type_ not in {"PERSON", "ORG", "NORP"} or self.people.named(token.text):
             return False
+        if token.dep_ == "compound" and token.head.lower_ in KIND_WORDS:
+            return True  # "the Kherson region" even when tagged as a person
         # NER often calls a city a person: trust it only for a bare name as an object
         return (
             token.dep_ in {"dobj", "pobj"}

@@ -408,12 +408,15 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
 
 def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     """Actors named after a target preposition: "attacked positions in Syria's Idlib"."""
-    if prep.lower_ not in cues().target_preps:
+    backing = row.event_type == "SUPPORT" and prep.lower_ in cues().support_preps
+    if prep.lower_ not in cues().target_preps and not backing:
         return []
     if row.event_type in cues().talk_types and prep.lower_ in cues().topic_preps:
         return []  # "talks on Ukraine", "signed at the White House": a topic or a place
     if row.event_type == "AID" and prep.lower_ == "with":
         return []  # "supplied Russia with drones": the goods, not a side
+    if row.event_type == "ASSAULT" and prep.lower_ in cues().ally_preps:
+        return []  # "to fight for Russia", "alongside the rebels": allies, not targets
     out: list[Actor] = []
     for p in prep.children:
         if p.dep_ == "pobj":

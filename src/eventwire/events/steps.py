@@ -94,11 +94,35 @@ def purpose(c: Candidate) -> None:
     """A deployment retyped by its purpose: aid, peacekeeping, an inquiry; "under fire"
     with no armed side retyped as criticism."""
     row, why = recode.by_purpose(c.token, c.row, c.args)
+    allies = _fought_for(c) if row is c.row else []
+    if allies:  # "sent thousands of troops to fight for Russia": military aid to Russia
+        why = "troops sent to fight for another state"
+        row = recode.retyped(c.row, "AID", "072", why, context="military")
+        c.args.target = allies
+        c.decide("purpose", "target", _codes(allies), why)
     if row is c.row:
         row, why = recode.figurative_fire(c.token, c.row, c.args)
     if row is not c.row:
         c.row = row
         c.decide("purpose", "event_type", f"{row.event_type} {row.cameo}", why)
+
+
+def _fought_for(c: Candidate) -> list[Actor]:
+    """The side a deployment fights for ("to fight for Russia", "alongside M23")."""
+    if c.row.event_type != "MOBILIZE":
+        return []
+    own = {a.country for a in c.args.source}
+    out: list[Actor] = []
+    for clause in (ch for ch in c.token.children if ch.dep_ in {"xcomp", "advcl"}):
+        if clause.lemma_.lower() not in cues().fighting_words | {"fight", "battle"}:
+            continue
+        for prep in (ch for ch in clause.children if ch.dep_ == "prep"):
+            if prep.lower_ in cues().ally_preps:
+                for p in (x for x in prep.children if x.dep_ == "pobj"):
+                    out.extend(
+                        a for a in c.sentence.actors.resolve_all(p) if a.country not in own
+                    )
+    return [a for a in out if a.country]
 
 
 def status(c: Candidate) -> None:
