@@ -42,6 +42,8 @@ LED = re.compile(
 )
 #: The same as lemmas of separate tokens ("US - led"); "a Greek-owned tanker": the owner.
 BACKING_VERBS = _WORDS["backing_verbs"]
+#: How the backer hangs on a split participle ("US - led", "British-flagged").
+_BACKER_DEPS = frozenset({"npadvmod", "compound", "nmod", "nsubj", "amod"})
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
 COLLECTIVE_NOUNS = _WORDS["collective_nouns"]
 #: ``Mention.kind`` for the kinds of antecedent that coref keeps.
@@ -239,7 +241,7 @@ class DocActors:
             return self.lookup_text(led.group(1), token)
         if token.lemma_.lower() in BACKING_VERBS:
             for ch in token.children:
-                if ch.dep_ in {"npadvmod", "compound", "nmod", "nsubj", "amod"} and ch.i in self.spans:
+                if ch.dep_ in _BACKER_DEPS and ch.i in self.spans:
                     return self.resolve_all(ch) or self.lookup_text(ch.text, ch)
         return []
 

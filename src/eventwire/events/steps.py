@@ -119,9 +119,7 @@ def _fought_for(c: Candidate) -> list[Actor]:
         for prep in (ch for ch in clause.children if ch.dep_ == "prep"):
             if prep.lower_ in cues().ally_preps:
                 for p in (x for x in prep.children if x.dep_ == "pobj"):
-                    out.extend(
-                        a for a in c.sentence.actors.resolve_all(p) if a.country not in own
-                    )
+                    out.extend(a for a in c.sentence.actors.resolve_all(p) if a.country not in own)
     return [a for a in out if a.country]
 
 
