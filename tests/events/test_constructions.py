@@ -239,3 +239,18 @@ def test_a_flagged_ship_names_its_flag_state_and_a_region_tagged_as_a_person_is_
 )
 def test_general_phrasings(text, triple):
     assert triple in {t[:3] for t in _triples(_events(text))}
+
+
+def test_protest_at_an_embassy_targets_its_state_and_happens_where_it_stands():
+    events = _events("hundreds of protesters gathered outside the french embassy in dakar.")
+    protest = [e for e in events if e.event_type == "PROTEST"]
+    assert protest and ("SEN", "FRA", "PROTEST", "asserted") in _triples(protest)
+    assert protest[0].location is not None and protest[0].location.country == "SEN"
+
+
+def test_lower_cased_acronyms_and_possessives_are_restored():
+    from eventwire.actors.truecase import truecase
+
+    assert truecase("the eu and the imf met; the who did not. china's envoy left.") == (
+        "The EU and the IMF met; the who did not. China's envoy left."
+    )

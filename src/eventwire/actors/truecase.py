@@ -33,17 +33,17 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)([a-z])")
 @functools.cache
 def _names(kb: KnowledgeBase) -> dict[str, str]:
     """Lower-cased name -> the name as written, for names with a capital in them. Left
-    out: acronyms ("WHO" would turn "who" into a body) and one-word names that are also
-    common words ("May", "Will")."""
+    out: one-word names and acronyms that are also common words ("May", "Will", "WHO"
+    would turn "who" into a body); "eu", "imf", "idf" are safe to restore."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     out: dict[str, str] = {}
     for surface in kb.surfaces:
         low = surface.lower()
         if (
-            len(surface) > 2
+            len(surface) > 1
             and any(ch.isupper() for ch in surface)
-            and not surface.isupper()
+            and (len(surface) > 2 or surface.isupper())
             and not (" " not in low and low in STOP_WORDS)
         ):
             out.setdefault(low, surface)
@@ -85,6 +85,8 @@ def truecase(text: str, kb: KnowledgeBase | None = None) -> str:
             start, end = words[i].start(), words[i + size - 1].end()
             phrase = lowered[start:end]
             known = names.get(phrase)
+            if known is None and phrase[-2:] in {"'s", "’s"} and phrase[:-2] in names:
+                known = names[phrase[:-2]] + phrase[-2:]  # "china's ambassador"
             if phrase == "us":  # the pronoun, but "the us", "a us-led" is the country
                 after_article = i > 0 and words[i - 1].group() in us_articles
                 known = "US" if after_article else None

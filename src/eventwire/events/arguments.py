@@ -409,7 +409,10 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
 def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     """Actors named after a target preposition: "attacked positions in Syria's Idlib"."""
     backing = row.event_type == "SUPPORT" and prep.lower_ in cues().support_preps
-    if prep.lower_ not in cues().target_preps and not backing:
+    at_mission = prep.lower_ in cues().locative_preps and any(
+        p.dep_ == "pobj" and p.lemma_.lower() in cues().mission_nouns for p in prep.children
+    )  # "gathered outside the US embassy": the embassy's state
+    if prep.lower_ not in cues().target_preps and not backing and not at_mission:
         return []
     if row.event_type in cues().talk_types and prep.lower_ in cues().topic_preps:
         return []  # "talks on Ukraine", "signed at the White House": a topic or a place

@@ -101,6 +101,8 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
         if ent.label_ not in {"GPE", "LOC", "FAC"} and not _mistagged_city(ent):
             continue
         node = ent.root
+        if node.dep_ in {"compound", "poss", "amod"} and node.head.lower_ in cues().mission_nouns:
+            continue  # "outside the US embassy in Baghdad": whose embassy, not where
         if node.dep_ in {"compound", "poss"} and node.head.dep_ == "pobj":
             node = node.head  # "in Montenegro province", "in Syria's Idlib province"
         prep = node.head
