@@ -161,7 +161,7 @@ def _may_be_verb(token: Token) -> bool:
         token.is_alpha
         and token.is_lower
         and token.tag_ in _VERB_TAGS
-        and prev.pos_ in {"NOUN", "PROPN", "PRON"}
+        and (prev.pos_ in {"NOUN", "PROPN", "PRON"} or (prev.pos_ == "ADJ" and prev.is_title))
     )
 
 

@@ -254,3 +254,20 @@ def test_lower_cased_acronyms_and_possessives_are_restored():
     assert truecase("the eu and the imf met; the who did not. china's envoy left.") == (
         "The EU and the IMF met; the who did not. China's envoy left."
     )
+
+
+@pytest.mark.parametrize(
+    ("headline", "triple"),
+    [
+        ("Azerbaijan accuses Armenia of border shelling", ("ARM", "ASSAULT", "alleged")),
+        ("Houthis claim attack on US warship", ("YEM", "ASSAULT", "alleged")),
+        ("Ukraine hits Russian oil refinery with drones", ("UKR", "ASSAULT", "asserted")),
+    ],
+)
+def test_headline_doers(headline, triple):
+    doer, etype, status = triple
+    events = _events(headline + "\n\nThe story follows here.")
+    hits = [e for e in events if e.event_type == etype]
+    assert hits and {a.country for a in hits[0].source} == {doer}
+    assert hits[0].status == status
+    assert not any(a.sector == "MIL" and not a.country for a in hits[0].target)

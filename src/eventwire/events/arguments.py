@@ -116,8 +116,14 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             if row.event_type in cues().own_forces_types and not any(a.country for a in found):
                 found = []  # "massed 100,000 troops near X": the troops are its own, X is aimed at
             elif found and not any(a.country for a in found):
-                # "recalls ambassador to Israel": an unplaced envoy is placed by its post
-                posted = [a for a in _prep_targets(ch, actors, row) if a.country]
+                # "recalls ambassador to Israel": an unplaced envoy is placed by its post;
+                # "hits Russian oil refinery": a thing placed by its owner
+                posted = [a for a in _prep_targets(ch, actors, row) if a.country] or [
+                    a
+                    for m in ch.children
+                    for a in _modifier_actors(m, actors, pronouns=False)
+                    if a.country
+                ]
                 found = posted or found
             args.target.extend(found)
             if not found:
@@ -379,6 +385,14 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
     if token.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
         # "were unable to meet", "is ready to sign": the subject of the copula above
         return [ch for ch in head.head.children if ch.dep_ in SUBJECT_DEPS]
+    if (
+        token.dep_ in {"advcl", "xcomp"}
+        and token.tag_ == "VBG"
+        and head.lemma_.lower() in c.allege
+        and any(ch.dep_ in {"dobj", "obj"} for ch in head.children)
+    ):
+        # "accuses Armenia of border shelling", parsed without its "of": Armenia shells
+        return [ch for ch in head.children if ch.dep_ in {"dobj", "obj"}]
     if token.dep_ in {"xcomp", "conj", "advcl"} and head.pos_ in {"VERB", "AUX"}:
         if token.dep_ == "xcomp" and head.lemma_.lower() in c.object_control:
             objs = [ch for ch in head.children if ch.dep_ in {"dobj", "obj"}]
@@ -418,6 +432,10 @@ def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
         return []  # "talks on Ukraine", "signed at the White House": a topic or a place
     if row.event_type == "AID" and prep.lower_ == "with":
         return []  # "supplied Russia with drones": the goods, not a side
+    if prep.lower_ == "with" and any(
+        p.dep_ == "pobj" and p.lemma_.lower() in cues().instrument_nouns for p in prep.children
+    ):
+        return []  # "hit the refinery with drones": the means, not a side
     if row.event_type == "ASSAULT" and prep.lower_ in cues().ally_preps:
         return []  # "to fight for Russia", "alongside the rebels": allies, not targets
     out: list[Actor] = []
