@@ -271,3 +271,10 @@ def test_headline_doers(headline, triple):
     assert hits and {a.country for a in hits[0].source} == {doer}
     assert hits[0].status == status
     assert not any(a.sector == "MIL" and not a.country for a in hits[0].target)
+
+
+def test_two_named_leaders_in_a_headline_are_both_sides():
+    events = _events("China's Xi and Brazil's Lula sign trade agreement\n\nThe story follows.")
+    signed = [e for e in events if e.evidence.trigger == "sign"]
+    assert signed
+    assert {a.code for a in signed[0].source} == {"CHNGOV", "BRAGOV"}

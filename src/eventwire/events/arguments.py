@@ -328,7 +328,13 @@ def _headline_co_subjects(verb: Token, subject: Token, actors: DocActors) -> lis
         if ch.dep_ == "appos" and ch.i > subject.i and ch.doc[ch.left_edge.i - 1].text == ",":
             # "India, Pakistan trade fire", "Putin, North Korea's Kim sign pact"
             out.extend(actors.resolve_all(ch, agent=True))
-    return out
+        elif ch.dep_ == "nmod" and ch.i < subject.i and ch.pos_ == "PROPN":
+            # "Russia's Putin and North Korea's Kim Jong Un sign": the parser hangs the
+            # first of two named leaders on the second
+            out.extend(actors.resolve_all(ch, agent=True))
+    # a bare country beside its own leader or office says nothing more ("PRK", "PRKGOV")
+    named = {a.country for a in out + actors.resolve_all(subject, agent=True) if a.sector}
+    return [a for a in out if a.sector or a.country not in named]
 
 
 def _subject_actors(subject: Token, actors: DocActors) -> list[Actor]:
