@@ -278,3 +278,15 @@ def test_two_named_leaders_in_a_headline_are_both_sides():
     signed = [e for e in events if e.evidence.trigger == "sign"]
     assert signed
     assert {a.code for a in signed[0].source} == {"CHNGOV", "BRAGOV"}
+
+
+def test_one_person_named_by_nationality_is_an_actor_of_that_country():
+    events = _events("A Canadian was detained by Chinese state security in Beijing.")
+    assert ("CHN", "CAN", "COERCE", "asserted") in _triples(events)
+    events = _events("The Canadian government protested to Beijing.")
+    assert {a.code for e in events for a in e.source} == {"CANGOV"}
+
+
+def test_charged_by_names_who_brings_the_charges():
+    events = _events("The Australian journalist was charged by the United States.")
+    assert ("USA", "AUS", "ACCUSE", "asserted") in _triples(events)

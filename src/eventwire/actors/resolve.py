@@ -42,6 +42,8 @@ LED = re.compile(
 )
 #: The same as lemmas of separate tokens ("US - led"); "a Greek-owned tanker": the owner.
 BACKING_VERBS = _WORDS["backing_verbs"]
+#: Roles of a word that heads its noun phrase ("an Australian was arrested").
+_NP_HEADS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "attr", "conj"})
 #: How the backer hangs on a split participle ("US - led", "British-flagged").
 _BACKER_DEPS = frozenset({"npadvmod", "compound", "nmod", "nsubj", "amod"})
 #: Nouns that only count the actor named after "of": "a group of Moroccan diplomats".
@@ -125,8 +127,10 @@ class DocActors:
             if kb.entry.kind == "person":
                 return self.people.resolve(token)
             if kb.entry.kind == "adjective":
-                # "the Russians" names a people; an adjective alone is no actor.
-                if token.tag_ != "NNPS" and not token.text.endswith("s"):
+                # "the Russians" names a people, "an Australian" one of them; an
+                # adjective alone is no actor.
+                one = token.dep_ in _NP_HEADS and any(ch.dep_ == "det" for ch in token.children)
+                if token.tag_ != "NNPS" and not token.text.endswith("s") and not one:
                     return None
                 people = self._actor(token, kb.entry, sector="CVL")
                 where = self._living_in(token)
