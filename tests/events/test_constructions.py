@@ -290,3 +290,8 @@ def test_one_person_named_by_nationality_is_an_actor_of_that_country():
 def test_charged_by_names_who_brings_the_charges():
     events = _events("The Australian journalist was charged by the United States.")
     assert ("USA", "AUS", "ACCUSE", "asserted") in _triples(events)
+
+
+def test_a_body_one_is_a_member_in_is_the_target_of_acts_on_membership():
+    events = _events("Kazakhstan froze its participation in the CSTO.")
+    assert ("KAZ", "IGO", "SANCTION", "asserted") in _triples(events)

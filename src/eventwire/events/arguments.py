@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from ..actors.kb import INTERNATIONAL
 from ..actors.resolve import DocActors
 from ..models import Actor
 from .cues import cues
@@ -428,6 +429,15 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
 
 def _prep_objects(prep: Token, actors: DocActors, row: Trigger) -> list[Actor]:
     """Actors named after a target preposition: "attacked positions in Syria's Idlib"."""
+    if prep.lower_ in cues().membership_preps and row.event_type in cues().membership_types:
+        # "froze its participation in the CSTO", "suspended Niger's seat in the bloc"
+        return [
+            a
+            for p in prep.children
+            if p.dep_ == "pobj"
+            for a in actors.resolve_all(p)
+            if a.country in INTERNATIONAL - {"NGO"}
+        ]
     backing = row.event_type == "SUPPORT" and prep.lower_ in cues().support_preps
     at_mission = prep.lower_ in cues().locative_preps and any(
         p.dep_ == "pobj" and p.lemma_.lower() in cues().mission_nouns for p in prep.children
