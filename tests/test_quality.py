@@ -20,7 +20,7 @@ FLOORS = {
     # Blind gold: only totals are ever looked at, so these floors guard against a change
     # that loses what generalises; they are not targets to tune to.
     "real_blind.jsonl": (0.70, 0.29, 0.42),
-    "real_fresh.jsonl": (0.70, 0.34, 0.46),
+    "real_fresh.jsonl": (0.74, 0.36, 0.49),
 }
 
 
