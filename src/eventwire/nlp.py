@@ -116,11 +116,12 @@ def time_compounds(doc: Doc) -> Doc:
 def headlines(doc: Doc, nlp: Language, skip: str) -> Doc:
     """Headlines parsed as clauses: "Somalia severs ties with Kenya" has no verb for the
     parser ("severs" a plural noun), which a present-tense headline verb without an
-    article before it often is. For a headline line without any verb, each word that may
-    be one (after a noun, tagged as a noun or a present verb) is tried in turn: the line is
-    parsed again with "reportedly" before it, and when that parse makes the word the verb
-    of the line with a subject before it, its tags, lemmas and tree replace the first
-    parse (the added word is left out; the text and offsets stay the user's)."""
+    article before it often is. For a headline line with no verb at its root, each word
+    that may be one (after a noun, tagged as a noun or a present verb) is tried in turn: the
+    line is parsed again with "reportedly" before it, and when that parse makes the word the
+    verb of the line with a subject before it, its tags, lemmas and tree replace the first
+    parse (the added word is left out; the text and offsets stay the user's). Names joined
+    to a time unit are mended first (``time_compounds``)."""
     time_compounds(doc)
     for sent in list(doc.sents):
         words = [t for t in sent if not t.is_space]
