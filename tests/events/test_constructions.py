@@ -295,3 +295,12 @@ def test_charged_by_names_who_brings_the_charges():
 def test_a_body_one_is_a_member_in_is_the_target_of_acts_on_membership():
     events = _events("Kazakhstan froze its participation in the CSTO.")
     assert ("KAZ", "IGO", "SANCTION", "asserted") in _triples(events)
+
+
+def test_the_country_is_a_state_that_acts_not_a_city_named_in_passing():
+    text = (
+        "Armenia asked for the loans in July. The envoy met an aide at a hotel in Vienna. "
+        "Later the country expelled two Azerbaijani diplomats."
+    )
+    expelled = [e for e in _events(text) if e.evidence.trigger == "expelled"]
+    assert expelled and {a.country for a in expelled[0].source} == {"ARM"}

@@ -56,6 +56,7 @@ class Antecedent:
     actor: Actor
     subject: bool = False
     listed: bool = False  # a member of a conjoined list ("Russia and China"), kind group
+    place: bool = False  # named as where something happened ("a meeting in Warsaw")
 
 
 class Resolver(Protocol):
@@ -140,7 +141,10 @@ def reference(actors: Resolver, token: Token) -> list[Actor]:
     elif low in PERSON_PLURALS:
         found = _last(before, {"person"}, count)
     elif low in STATE_NOUNS:
-        found = _last(before, {"state"}, 1)
+        # "the country" is a state that acts or is acted on; a city named as where
+        # something happened ("a conversation in Warsaw") only when no such state was named
+        acting = [m for m in before if not m.place]
+        found = _last(acting, {"state"}, 1) or _last(before, {"state"}, 1)
     elif low in BODY_NOUNS:
         found = _last([m for m in before if m.actor.country in INTERNATIONAL], {"body"}, 1)
     elif low in GROUP_NOUNS:

@@ -42,6 +42,8 @@ LED = re.compile(
 )
 #: The same as lemmas of separate tokens ("US - led"); "a Greek-owned tanker": the owner.
 BACKING_VERBS = _WORDS["backing_verbs"]
+#: "a meeting in Warsaw": a name after these is where, not who.
+_PLACE_PREPS = frozenset(_WORDS["place_prepositions"])
 #: Roles of a word that heads its noun phrase ("an Australian was arrested").
 _NP_HEADS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "attr", "conj"})
 #: How the backer hangs on a split participle ("US - led", "British-flagged").
@@ -360,12 +362,15 @@ class DocActors:
                 found = self.resolve_group(token)
                 kind = self._kind(token)
                 sent = sentence_of(token)
+                place = token.dep_ == "pobj" and token.head.lower_ in _PLACE_PREPS
                 for actor in found:
                     key = (actor.start, actor.end, actor.country)
                     if key not in seen:
                         seen.add(key)
                         self._antecedents.append(
-                            Antecedent(actor.start, sent, kind, actor, is_subject(token))
+                            Antecedent(
+                                actor.start, sent, kind, actor, is_subject(token), place=place
+                            )
                         )
                 conj = [c for c in token.children if c.dep_ == "conj"]
                 if found and conj and token.dep_ != "conj":
