@@ -304,3 +304,11 @@ def test_the_country_is_a_state_that_acts_not_a_city_named_in_passing():
     )
     expelled = [e for e in _events(text) if e.evidence.trigger == "expelled"]
     assert expelled and {a.country for a in expelled[0].source} == {"ARM"}
+
+
+def test_what_one_is_warned_against_is_the_warned_sides_and_not_done():
+    events = _events("China warned Japan against sending warships to the strait.")
+    sent = [e for e in events if e.evidence.trigger == "sending"]
+    assert sent and all(e.status == "hypothetical" for e in sent)
+    assert all({a.country for a in e.source} <= {"JPN"} for e in sent)
+    assert ("CHN", "JPN", "THREATEN", "asserted") in _triples(events)

@@ -420,6 +420,11 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
             and verb.head.lemma_.lower() in c.allege
         ):
             return [verb]  # "accused Russian forces of blowing up": "of" hung on the object
+        if verb.lemma_.lower() in c.object_control and head.lower_ in c.warned_preps:
+            # "warned them against sending troops": they would send
+            objs = [ch for ch in verb.children if ch.dep_ in {"dobj", "obj"}]
+            if objs:
+                return objs
         if verb.pos_ == "NOUN" and verb.dep_ in {"dobj", "obj"}:
             verb = verb.head  # "began the process of reimposing": who began
         subs = [ch for ch in verb.children if ch.dep_ in SUBJECT_DEPS]

@@ -99,6 +99,13 @@ def event_status(token: Token, actors: DocActors) -> tuple[str, Actor | None]:
                 status, attribution = _reported(head, status, attribution, actors)
             elif lemma in c.intent and status == "asserted" and t.dep_ in {"xcomp", "dobj"}:
                 status = "intended"
+            elif (
+                status == "asserted"
+                and t.dep_ == "pcomp"
+                and t.head.lower_ in c.warned_preps
+                and lemma in c.object_control
+            ):
+                status = "hypothetical"  # "warned Kyiv against sending troops": not done
             elif status == "asserted" and _purpose_clause(t, lemma):
                 # "trained rebels to fight IS", "in order to open a route": an aim, not a deed
                 status = "hypothetical"
