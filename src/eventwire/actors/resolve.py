@@ -157,7 +157,8 @@ class DocActors:
             if place is not None:
                 return place
         if token.ent_type_ == "PERSON" or (
-            token.pos_ == "PROPN"
+            # a known name the tagger took for a common noun ("Trump has injected")
+            (token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text[:1].isupper()))
             and (self.people.named(token.text) or self.people.in_office(token.text))
         ):
             return self.people.resolve(token)
