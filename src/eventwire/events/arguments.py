@@ -86,9 +86,7 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
                     # "U.S. military aid to Kyiv was stalled": the aid's giver stalls it,
                     # its receiver is the target
                     args.target.extend(a for a in _prep_targets(ch, actors, row) if a.country)
-                    givers.extend(
-                        a for m in ch.children for a in _modifier_actors(m, actors) if a.country
-                    )
+                    givers.extend(_placed_owners(ch, actors))
                 args.target.extend(found)
             elif ch.dep_ == "agent":
                 for p in ch.children:
@@ -101,10 +99,7 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             for prep in (ch for ch in token.children if ch.dep_ == "prep" and ch.lower_ == "in"):
                 for p in (x for x in prep.children if x.dep_ == "pobj"):
                     # "killed in Russian strikes", "in an Israeli raid": the strikers
-                    args.source.extend(
-                        claimed_by(p, actors)
-                        or [a for m in p.children for a in _modifier_actors(m, actors) if a.country]
-                    )
+                    args.source.extend(claimed_by(p, actors) or _placed_owners(p, actors))
     objects = []
     grievance: list[Actor] = []
     for ch in token.children:
@@ -119,12 +114,9 @@ def verb_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             elif found and not any(a.country for a in found):
                 # "recalls ambassador to Israel": an unplaced envoy is placed by its post;
                 # "hits Russian oil refinery": a thing placed by its owner
-                posted = [a for a in _prep_targets(ch, actors, row) if a.country] or [
-                    a
-                    for m in ch.children
-                    for a in _modifier_actors(m, actors, pronouns=False)
-                    if a.country
-                ]
+                posted = [a for a in _prep_targets(ch, actors, row) if a.country] or _placed_owners(
+                    ch, actors
+                )
                 found = posted or found
             args.target.extend(found)
             if not found:
@@ -196,6 +188,12 @@ def _participle_patient(token: Token) -> Token | None:
     if headline and any(ch.lower_ == "dead" for ch in kids):
         return subjects[0]  # "Journalist shot dead covering raid"
     return None
+
+
+def _placed_owners(noun: Token, actors: DocActors, pronouns: bool = False) -> list[Actor]:
+    """The placed sides a noun's modifiers name: "Russian" in "Russian strikes", "U.S." in
+    "U.S. military aid" (see ``_modifier_actors``)."""
+    return [a for m in noun.children for a in _modifier_actors(m, actors, pronouns) if a.country]
 
 
 def _modifier_actors(mod: Token, actors: DocActors, pronouns: bool = False) -> list[Actor]:
@@ -579,9 +577,7 @@ def noun_args(token: Token, actors: DocActors, row: Trigger) -> Args:
             # "an Israeli operation was met with fire", "the Turkish proposal ... criticism"
             a
             for s in subjects
-            for m in s.children
-            for a in _modifier_actors(m, actors, pronouns=True)
-            if a.country
+            for a in _placed_owners(s, actors, pronouns=True)
         ]
         for prep in (ch for ch in undergoer.children if ch.dep_ in {"prep", "agent"}):
             if prep.lower_ in c.source_preps and not args.source:
