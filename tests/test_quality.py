@@ -66,3 +66,19 @@ def test_actor_resolution_floor():
     assert report.mentions >= 200
     assert report.country_accuracy >= 0.95, report.to_dict()
     assert report.sector_accuracy >= 0.90, report.to_dict()
+
+
+def test_confusion_is_the_same_on_every_run():
+    """Two system types for one dyad: the table keeps the last in sorted order, whatever
+    order the set gives (it used to change with Python's hash seed)."""
+    from collections import Counter
+
+    from eventwire.evaluate import _confuse
+
+    for got in (
+        {("RUS", "UKR", "ASSAULT"), ("RUS", "UKR", "COERCE")},
+        {("RUS", "UKR", "COERCE"), ("RUS", "UKR", "ASSAULT")},
+    ):
+        confusion: Counter[tuple[str, str]] = Counter()
+        _confuse(confusion, got, {("RUS", "UKR", "COERCE")})
+        assert confusion == Counter({("COERCE", "COERCE"): 1})

@@ -341,8 +341,9 @@ def _scored(event: Event, min_confidence: float) -> bool:
 
 def _confuse(confusion: Counter[tuple[str, str]], got: set[Triple], want: set[Triple]) -> None:
     """Gold type -> system type for the same dyad ("-" when the dyad was missed or invented)."""
-    got_by_dyad = {(s, t): ty for s, t, ty in got}
-    want_by_dyad = {(s, t): ty for s, t, ty in want}
+    # sorted: with two types for one dyad, the same one is kept on every run
+    got_by_dyad = {(s, t): ty for s, t, ty in sorted(got)}
+    want_by_dyad = {(s, t): ty for s, t, ty in sorted(want)}
     for dyad, ty in want_by_dyad.items():
         confusion[(ty, got_by_dyad.get(dyad, "-"))] += 1
     for dyad, ty in got_by_dyad.items():
@@ -376,7 +377,8 @@ def format_report(report: Report, errors: bool = False) -> str:
             lines.append(row(name, report.by_status[name]))
     lines.append("")
     lines.append("confusion (gold -> system, same dyad; '-' = none):")
-    for (gold, sys), n in report.confusion.most_common(25):
+    ranked = sorted(report.confusion.items(), key=lambda kv: (-kv[1], kv[0]))
+    for (gold, sys), n in ranked[:25]:
         if gold != sys:
             lines.append(f"  {gold:10} -> {sys:10} {n}")
     if errors:
