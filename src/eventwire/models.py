@@ -85,8 +85,121 @@ class Location:
 
 
 @dataclass(slots=True)
+class Report:
+    """One mention of a real-world event: the article that reports it and how.
+
+    GDELT's Mentions table has a row per report; here ``Group.mentions`` holds them.
+    """
+
+    event_id: str  # the id of the coded event this mention is (``Event.id``, "ev_...")
+    doc_id: str
+    evidence: Evidence
+    status: str = "asserted"
+    confidence: float = 0.0
+    url: str = ""
+    source: str = ""  # the outlet ("Reuters", or the URL's host when no outlet is given)
+    published: str | None = None  # the article's publication date, ISO
+    added: str | None = None  # when it was stored, ISO date and time (UTC)
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "doc_id": self.doc_id,
+            "url": self.url,
+            "source": self.source,
+            "published": self.published,
+            "added": self.added,
+            "title": self.title,
+            "status": self.status,
+            "confidence": round(self.confidence, 3),
+            "evidence": asdict(self.evidence),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        return cls(
+            event_id=d["event_id"],
+            doc_id=d["doc_id"],
+            evidence=Evidence(**d["evidence"]),
+            status=d.get("status", "asserted"),
+            confidence=d.get("confidence", 0.0),
+            url=d.get("url", "") or "",
+            source=d.get("source", "") or "",
+            published=d.get("published"),
+            added=d.get("added"),
+            title=d.get("title", "") or "",
+        )
+
+
+@dataclass(slots=True)
+class Group:
+    """What many reports say of one real-world event (GDELT's NumMentions and kin).
+
+    An ``Event`` read from the store as a real-world event carries its ``Group``: the
+    event's fields are its best-supported mention's, its ``status`` and ``confidence``
+    come from all mentions (asserted when any outlet asserts it; confidence grows with
+    independent sources), and ``statuses`` says how each mention presented it.
+    """
+
+    id: str  # the real-world event's id ("we_..."), stable while any of its mentions stays
+    num_mentions: int = 1
+    num_sources: int = 1
+    num_articles: int = 1
+    first_seen: str | None = None  # first and last publication dates (else dates added)
+    last_seen: str | None = None
+    statuses: dict[str, int] = field(default_factory=dict)
+    mentions: list[Report] = field(default_factory=list)  # filled when asked for
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "event_id": self.id,
+            "num_mentions": self.num_mentions,
+            "num_sources": self.num_sources,
+            "num_articles": self.num_articles,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "statuses": dict(self.statuses),
+        }
+        if self.mentions:
+            out["mentions"] = [m.to_dict() for m in self.mentions]
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Group:
+        return cls(
+            id=d["event_id"],
+            num_mentions=d.get("num_mentions", 1),
+            num_sources=d.get("num_sources", 1),
+            num_articles=d.get("num_articles", 1),
+            first_seen=d.get("first_seen"),
+            last_seen=d.get("last_seen"),
+            statuses=dict(d.get("statuses") or {}),
+            mentions=[Report.from_dict(m) for m in d.get("mentions") or []],
+        )
+
+
+#: Keys a real-world event's record adds to the event record (``Group.to_dict``).
+GROUP_KEYS = (
+    "event_id",
+    "num_mentions",
+    "num_sources",
+    "num_articles",
+    "first_seen",
+    "last_seen",
+    "statuses",
+    "mentions",
+)
+
+
+@dataclass(slots=True)
 class Event:
-    """One coded event; the JSON shape is DESIGN.md's event record."""
+    """One coded event; the JSON shape is DESIGN.md's event record.
+
+    Coded from one sentence, it is a mention; read from the store as a real-world
+    event, ``group`` holds what all its mentions say (``num_mentions`` ...), and the
+    record gains those keys.
+    """
 
     doc_id: str
     event_type: str
@@ -106,6 +219,7 @@ class Event:
     location: Location | None = None
     confidence: float = 0.0
     id: str = ""
+    group: Group | None = field(default=None, compare=False)
     #: Which step of the coder set which field, and why (``--explain``); not stored.
     explain: list[dict[str, str]] = field(default_factory=list, compare=False, repr=False)
 
@@ -130,6 +244,8 @@ class Event:
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         out = self._record()
+        if self.group is not None:
+            out.update(self.group.to_dict())
         if explain:
             out["explain"] = list(self.explain)
         return out
@@ -179,6 +295,7 @@ class Event:
             attribution=Actor.from_dict(att) if att else None,
             location=Location(**loc) if loc else None,
             confidence=d.get("confidence", 0.0),
+            group=Group.from_dict(d) if d.get("event_id") else None,
         )
 
 
