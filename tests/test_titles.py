@@ -51,7 +51,7 @@ def test_a_version_4_database_is_upgraded_and_its_events_read_as_text(tmp_path):
             con.execute(statement)
     con.execute("INSERT INTO meta VALUES ('schema_version', '4')")
     ev = eventwire.code("Chile expelled two Bolivian diplomats.", date="2024-02-05")[0]
-    old_columns = [c for c in EVENT_COLUMNS if c != "evidence_part"]
+    old_columns = list(EVENT_COLUMNS[: EVENT_COLUMNS.index("evidence_part")])
     values = event_row(ev)[: len(old_columns)]
     marks = ", ".join("?" for _ in old_columns)
     con.execute(f"INSERT INTO events ({', '.join(old_columns)}) VALUES ({marks})", list(values))
@@ -60,4 +60,6 @@ def test_a_version_4_database_is_upgraded_and_its_events_read_as_text(tmp_path):
         events = store.events()
         version = store.query("SELECT value FROM meta WHERE key = 'schema_version'")
     assert [e.id for e in events] == [ev.id] and events[0].evidence.part == "text"
-    assert version == [("5",)]
+    assert version == [("6",)]
+    # the old event became a real-world event of one mention
+    assert events[0].group is not None and events[0].group.num_mentions == 1

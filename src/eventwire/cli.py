@@ -119,8 +119,20 @@ def pass_settings(f: F) -> F:
 _FILTER_OPTIONS = [
     click.option("--country", help="ISO3 or international code on either side, e.g. PRK."),
     click.option("--actor", help="Text in an actor's name or code, e.g. Putin or RUSGOV."),
+    click.option("--source", help="Country (RUS) or actor code (RUSGOV) on the source side."),
+    click.option("--target", help="Country (PRK) or actor code (PRKGOV) on the target side."),
+    click.option(
+        "--dyad", help="SOURCE:TARGET, e.g. RUS:PRK (either direction unless --directed)."
+    ),
+    click.option("--directed", is_flag=True, help="--dyad A:B means A acts on B only."),
     click.option(
         "--type", "event_type", help="PLOVER type(s), comma-separated, e.g. AGREE,CONSULT."
+    ),
+    click.option("--cameo", help="CAMEO code(s) or root(s), comma-separated, e.g. 057 or 19."),
+    click.option(
+        "--quad",
+        "quad_class",
+        help="Quad class(es) 1-4 (verbal/material cooperation, verbal/material conflict).",
     ),
     click.option("--since", type=DATE, help="Events on or after this date."),
     click.option("--until", type=DATE, help="Events on or before this date."),
@@ -130,14 +142,30 @@ _FILTER_OPTIONS = [
         show_default=True,
         help="Status(es), comma-separated, or 'all'.",
     ),
+    click.option("--place", help="Text in the place's name, or its country's ISO3 (e.g. UKR)."),
+    click.option("--text", help="Words that must all be in the evidence sentence."),
     click.option(
-        "--doc-id", help="Only the events of this article (its id, as `eventwire articles` shows)."
+        "--doc-id",
+        help="Only events reported in this article (its id, as `eventwire articles` shows).",
     ),
+    click.option("--story", help="Only events reported in this story (its story id)."),
     click.option(
         "--min-confidence",
         type=click.FloatRange(0, 1),
         default=None,
-        help="Only events at least this confident.",
+        help="Only events at least this confident (an event's sources combined).",
+    ),
+    click.option(
+        "--mentions",
+        is_flag=True,
+        help="One row per report (mention) instead of one per real-world event.",
+    ),
+    click.option(
+        "--sort",
+        type=click.Choice(["date", "-date", "confidence", "mentions", "goldstein", "-goldstein"]),
+        default="date",
+        show_default=True,
+        help="Order of the rows.",
     ),
 ]
 
@@ -356,7 +384,15 @@ def _side(actors: list) -> str:
 
 
 def format_table(events: Iterable[Event], explain: bool = False) -> str:
-    rows = [("date", "type", "cameo", "status", "source", "target", "conf", "evidence")]
+    """One line per event; real-world events (read from the store) also show how many
+    reports (mentions) and outlets (sources) carry them."""
+    events = list(events)
+    grouped = any(e.group is not None for e in events)
+    rows: list[tuple[str, ...]] = [
+        ("date", "type", "cameo", "status", "source", "target", "conf", "evidence")
+    ]
+    if grouped:
+        rows[0] = (*rows[0][:7], "reports", "evidence")
     notes: dict[int, list[str]] = {}  # row -> the decisions behind it
     for e in events:
         if explain:
@@ -365,18 +401,19 @@ def format_table(events: Iterable[Event], explain: bool = False) -> str:
                 for d in e.explain
             ]
         ev = e.evidence.text.replace("\n", " ")
-        rows.append(
-            (
-                e.date or "?",
-                e.event_type,
-                e.cameo,
-                e.status,
-                _side(e.source),
-                _side(e.target),
-                f"{e.confidence:.2f}",
-                ev[:70] + ("…" if len(ev) > 70 else ""),
-            )
+        row: tuple[str, ...] = (
+            e.date or "?",
+            e.event_type,
+            e.cameo,
+            e.status,
+            _side(e.source),
+            _side(e.target),
+            f"{e.confidence:.2f}",
         )
+        if grouped:
+            g = e.group
+            row = (*row, f"{g.num_mentions}/{g.num_sources}" if g else "1/1")
+        rows.append((*row, ev[:70] + ("…" if len(ev) > 70 else "")))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     out = []
     for n, r in enumerate(rows):

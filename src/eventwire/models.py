@@ -209,7 +209,7 @@ class Event:
     evidence: Evidence
     date: str | None = None
     date_text: str = ""
-    date_precision: str = ""  # day, month, year, or "" when taken from the article
+    date_precision: str = ""  # day, week, month, year, or "" when taken from the article
     mode: str = ""
     contexts: list[str] = field(default_factory=list)
     quad_class: int = 0

@@ -23,9 +23,11 @@ def _types(events):
 
 def test_defaults_select_asserted_events_only():
     where, params = EventFilter().where()
-    assert where == "WHERE status IN (SELECT unnest(?))"
+    assert where == "WHERE is_rep AND status IN (SELECT unnest(?))"
     assert params == [["asserted"]]
-    assert EventFilter(status="all").where() == ("", [])
+    assert EventFilter(status="all").where() == ("WHERE is_rep", [])
+    # one row per mention: no representative condition
+    assert EventFilter(status="all", mentions=True).where() == ("", [])
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ def _ids(events: list[Event]) -> list[str]:
 
 
 def test_event_round_trip_is_exact(filled, articles):
-    stored = filled.events(status=None)
+    stored = filled.events(status=None, mentions=True)
     originals = [e for a in articles for e in a.events]
     assert sorted(stored, key=lambda e: e.id) == sorted(originals, key=lambda e: e.id)
     by_id = {e.id: e for e in stored}

@@ -220,9 +220,13 @@ def test_many_events_in_one_batch(store, articles):
             evs.append(ev)
         batch.append(replace(base, id=doc, events=evs))
     assert store.save_many(batch, batch_size=50) == 120
-    assert store.stats()["events"] == 600
+    # 600 mentions of one real-world event: the same sides, type, date and place
+    assert (store.stats()["mentions"], store.stats()["events"]) == (600, 1)
     assert store.save_many(batch, batch_size=500) == 120
-    assert store.stats()["events"] == 600
+    assert (store.stats()["mentions"], store.stats()["events"]) == (600, 1)
+    (only,) = store.events()
+    assert only.group is not None and only.group.num_mentions == 600
+    assert only.group.num_articles == 120
 
 
 def test_known_hashes_prefer_originals(store):

@@ -58,7 +58,7 @@ _YEAR = re.compile(r"^(?:in |since |by |during |early |late |mid-?)*((?:1[89]|20
 @dataclass(slots=True, frozen=True)
 class ResolvedDate:
     date: str  # ISO date (first day of the month/year for coarser precision)
-    precision: str  # day, month, year
+    precision: str  # day, week (filed under its Monday), month, year
 
 
 def _last_weekday(base: dt.date, weekday: int) -> dt.date:
@@ -101,9 +101,9 @@ def resolve(text: str, published: str | None) -> ResolvedDate | None:
                 (base + dt.timedelta(days=(i - base.weekday()) % 7 or 7)).isoformat(), "day"
             )
     if low in {"last week", "earlier this week", "this week"}:
-        return ResolvedDate(
-            (base - dt.timedelta(days=7 if low == "last week" else 0)).isoformat(), "day"
-        )
+        # A week, filed under its Monday (as a month is under its first day).
+        monday = base - dt.timedelta(days=base.weekday() + (7 if low == "last week" else 0))
+        return ResolvedDate(monday.isoformat(), "week")
     if low == "last month":
         first = base.replace(day=1) - dt.timedelta(days=1)
         return ResolvedDate(first.replace(day=1).isoformat(), "month")

@@ -29,9 +29,10 @@ import duckdb
 from eventwire.config import DEFAULT_WAIT
 from eventwire.errors import StoreError
 from eventwire.models import Article, Event
+from eventwire.store import grouping
 from eventwire.store import queries as q
-from eventwire.store.rows import article_row, dedupe_events, event_row
-from eventwire.store.schema import ensure_schema
+from eventwire.store.rows import KEY_INDEX, article_row, dedupe_events, event_row
+from eventwire.store.schema import EVENT_COLUMNS, ensure_schema
 
 #: How many characters of a rejected input we keep: enough to recognise it.
 EXCERPT_CHARS = 2000
@@ -242,7 +243,7 @@ class Store:
                         f"{article.id!r}; events must belong to the article they are saved with"
                     )
             article_rows.append(article_row(article, len(events)))
-            event_rows.extend(event_row(ev) for ev in events)
+            event_rows.extend(event_row(ev, article) for ev in events)
         return article_rows, event_rows
 
     def save_batch(
@@ -287,9 +288,13 @@ class Store:
                 (a.id, a.story_id or a.id, a.minhash, a.anchors) for a in out.stored if a.minhash
             ]
             if article_rows:
+                doc_ids = [row[0] for row in article_rows]
                 q.upsert_articles(con, article_rows, _now())
-                q.delete_events(con, [row[0] for row in article_rows])
+                touched = grouping.keys_of_docs(con, doc_ids)
+                q.delete_events(con, doc_ids)
+                event_rows = _grouped(con, event_rows)
                 q.insert_events(con, event_rows)
+                grouping.refresh(con, [*touched, *(r[KEY_INDEX] for r in event_rows)])
             if signature_rows:
                 q.upsert_signatures(con, signature_rows)
             if read:
@@ -353,15 +358,44 @@ class Store:
             return q.select_known_hashes(con)
 
     def events(
-        self, filter: q.EventFilter | None = None, *, limit: int | None = None, **fields: Any
+        self,
+        filter: q.EventFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        **fields: Any,
     ) -> list[Event]:
         """Events matching ``filter`` (an ``EventFilter``) and/or its fields given as
         keywords (``events(country="PRK", since="2024-03")``), ordered by date,
-        document, position; asserted events only unless ``status`` says otherwise.
+        document, position (or ``sort``); asserted events only unless ``status`` says
+        otherwise. One per real-world event, however many articles report it (its
+        ``group`` holds the counts), or one per mention with ``mentions=True``.
         """
         wanted = q.EventFilter.of(filter, **fields)  # a bad value fails before the file is held
         with self._read("read events") as con:
-            return q.select_events(con, limit=limit, filter=wanted)
+            return q.select_events(con, limit=limit, filter=wanted, offset=offset)
+
+    def count(self, filter: q.EventFilter | None = None, **fields: Any) -> int:
+        """How many events (or mentions, with ``mentions=True``) match, as ``events``."""
+        wanted = q.EventFilter.of(filter, **fields)
+        with self._read("count events") as con:
+            return q.count_events(con, wanted)
+
+    def event(self, id: str) -> Event | None:
+        """One real-world event by its id ("we_...", or the id of any of its mentions),
+        with every mention: article, URL, outlet, dates, evidence, status, confidence."""
+        with self._read(f"read event {id}") as con:
+            return q.select_world_event(con, id)
+
+    def with_mentions(self, events: list[Event]) -> list[Event]:
+        """Fill ``group.mentions`` of real-world events read by ``events`` (in place)."""
+        keys = [ev.group.id for ev in events if ev.group is not None]
+        with self._read("read mentions") as con:
+            reports = q.select_reports(con, keys)
+        for ev in events:
+            if ev.group is not None:
+                ev.group.mentions = reports.get(ev.group.id, [])
+        return events
 
     def articles(self, *, status: str | None = None, limit: int | None = None) -> list[dict]:
         """Article summaries; rejected inputs appear with status "rejected" and id = origin."""
@@ -373,7 +407,7 @@ class Store:
         with self._read(f"read article {id}") as con:
             article = q.select_article(con, id)
             if article is not None:
-                article.events = q.select_events(con, doc_id=id, status=None)
+                article.events = q.select_events(con, doc_id=id, status=None, mentions=True)
             return article
 
     def rejected(self) -> list[dict[str, Any]]:
@@ -393,6 +427,15 @@ class Store:
         """Run any SQL under the store's lock (escape hatch for the CLI, export and tests)."""
         with self._read("query") as con:
             return con.execute(sql, params or []).fetchall()
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows with ``event_key`` set: each joins a stored real-world event or starts one."""
+    pos = [EVENT_COLUMNS.index(c) for c in grouping.MATCH_COLUMNS]
+    new = [grouping.mention_of(*(r[i] for i in pos)) for r in rows]
+    stored = grouping.stored_candidates(con, [m.block for m in new], [])
+    keys = grouping.assign(new, stored)
+    return [(*r[:KEY_INDEX], keys[r[0]], *r[KEY_INDEX + 1 :]) for r in rows]
 
 
 def _conflict(article: Article) -> str:

@@ -15,9 +15,15 @@ from datetime import date, datetime
 from typing import Any
 
 from eventwire.errors import UsageError
-from eventwire.models import EVENT_STATUSES, Article, Event
+from eventwire.models import EVENT_STATUSES, Article, Event, Evidence, Report
 from eventwire.ontology import canonical_type
-from eventwire.store.rows import EVENT_SELECT, join_date, row_to_event
+from eventwire.store.rows import (
+    EVENT_SELECT,
+    GROUP_SELECT,
+    join_date,
+    row_to_event,
+    row_to_world_event,
+)
 from eventwire.store.schema import ARTICLE_COLUMNS, EVENT_COLUMNS
 
 #: Articles per multi-row upsert statement (bounds the statement size).
@@ -159,31 +165,112 @@ def parse_countries(country: str | Sequence[str]) -> list[str]:
     return codes
 
 
+#: Orders ``EventFilter.sort`` takes; every one ends in the id so that it is total.
+SORTS: dict[str, str] = {
+    "date": "date NULLS LAST, doc_id, evidence_start, id",
+    "-date": "date DESC NULLS LAST, doc_id, evidence_start, id",
+    "confidence": "coalesce(group_confidence, confidence) DESC, date NULLS LAST, id",
+    "mentions": "num_mentions DESC NULLS LAST, date NULLS LAST, id",
+    "goldstein": "goldstein, date NULLS LAST, id",
+    "-goldstein": "goldstein DESC, date NULLS LAST, id",
+}
+
+
+def parse_side(value: str, name: str) -> tuple[str, str]:
+    """A side of a dyad: a country (RUS) or an actor code (RUSGOV) -> (column kind, code)."""
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}(?:[A-Z]{3})*", code):
+        raise UsageError(
+            f"{name} {value!r} is not a country or actor code; use a three-letter country "
+            "such as RUS, or a CAMEO-style actor code such as RUSGOV"
+        )
+    return ("countries" if len(code) == 3 else "codes"), code
+
+
+def parse_dyad(value: str) -> tuple[str, str]:
+    """ "RUS:PRK" -> ("RUS", "PRK")."""
+    parts = value.split(":")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise UsageError(f"dyad {value!r} is not SOURCE:TARGET; use e.g. RUS:PRK or USAGOV:PRK")
+    return parts[0].strip(), parts[1].strip()
+
+
+def parse_quad(value: int | str | Sequence[int | str]) -> list[int]:
+    items = [value] if isinstance(value, int) else _split_list(value)  # type: ignore[arg-type]
+    try:
+        quads = [int(v) for v in items]
+    except (TypeError, ValueError):
+        quads = [0]
+    if not quads or any(q not in (1, 2, 3, 4) for q in quads):
+        raise UsageError(
+            f"quad class {value!r} is not 1-4 (1 verbal cooperation, 2 material "
+            "cooperation, 3 verbal conflict, 4 material conflict); a comma list is allowed"
+        )
+    return quads
+
+
+def parse_cameo(value: str | Sequence[str]) -> list[str]:
+    codes = _split_list(value)
+    bad = [c for c in codes if not re.fullmatch(r"\d{2,4}", c)]
+    if not codes or bad:
+        raise UsageError(
+            f"CAMEO code {', '.join(bad) or value!r} is not 2-4 digits; give a code (057) "
+            "or a root (05), or a comma list"
+        )
+    return codes
+
+
+def _side(kind: str, side: str) -> str:
+    return f"list_contains(list_transform({side}_{kind}, lambda x: upper(x)), ?)"
+
+
 @dataclass(frozen=True, slots=True)
 class EventFilter:
     """Which stored events to read: the one definition of "events for RUS since March",
-    used by ``Store.events``, the exporter and the CLI's ``events`` and ``export``.
+    used by ``Store.events``, the exporter, the aggregates and the CLI's ``events``,
+    ``stats`` and ``export`` (and the REST API).
 
-    Every field given must hold. country: ISO3/IGO code (or comma list) on either
-    side; actor: text in a source or target name, text or code; event_type: PLOVER
-    type(s), old names (DEMAND) allowed; since and until: inclusive, YYYY-MM and YYYY
-    mean the whole period; status: "asserted" by default, None or "all" for every
-    status, or a comma list; doc_id: one article's events; min_confidence: 0 to 1.
-    Bad values (unknown type or status, a date that is none) raise ``UsageError``
-    when the filter is made, before any query runs.
+    Events are real-world events (one per event however many articles report it),
+    unless ``mentions`` is true: then every coded mention is one row. Every field
+    given must hold, on the event's own fields (its best-supported mention's):
+    country: ISO3/IGO code (or comma list) on either side; actor: text in a source
+    or target name, text or code; source, target: a country (RUS) or actor code
+    (RUSGOV) on that side; dyad: "A:B", A on one side and B on the other, A the
+    source when ``directed``; event_type: PLOVER type(s), old names (DEMAND) allowed;
+    cameo: codes or roots ("05" takes 051 ... 057); quad_class: 1-4 or a comma list;
+    since and until: inclusive, YYYY-MM and YYYY mean the whole period; status:
+    "asserted" by default, None or "all" for every status, or a comma list; place:
+    text in the place's name, or the ISO3 of its country; text: words that must all
+    be in the evidence sentence; doc_id and story: events reported in that article
+    or story; min_confidence: 0 to 1 (an event's confidence combines its sources);
+    sort: one of ``SORTS``. Bad values raise ``UsageError`` when the filter is made,
+    before any query runs.
     """
 
     country: str | Sequence[str] | None = None
     actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    dyad: str | None = None
+    directed: bool = False
     event_type: str | Sequence[str] | None = None
+    cameo: str | Sequence[str] | None = None
+    quad_class: int | str | Sequence[int | str] | None = None
     since: str | date | None = None
     until: str | date | None = None
     status: str | Sequence[str] | None = "asserted"
+    place: str | None = None
+    text: str | None = None
     doc_id: str | None = None
+    story: str | None = None
     min_confidence: float | None = None
+    mentions: bool = False
+    sort: str = "date"
 
     def __post_init__(self) -> None:
         self.where()  # validates every field
+        if self.sort not in SORTS:
+            raise UsageError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
 
     @classmethod
     def of(cls, filter: EventFilter | None = None, **fields: Any) -> EventFilter:
@@ -193,9 +280,14 @@ class EventFilter:
             return cls(**fields)
         return replace(filter, **fields) if fields else filter
 
+    @property
+    def order(self) -> str:
+        return "ORDER BY " + SORTS[self.sort]
+
     def where(self) -> tuple[str, list[Any]]:
-        """The SQL WHERE clause (or "") over the events table, and its parameters."""
-        where: list[str] = []
+        """The SQL WHERE clause over the events table, and its parameters (values are
+        always parameters, never spliced into the SQL)."""
+        where: list[str] = [] if self.mentions else ["is_rep"]
         params: list[Any] = []
         if self.country:
             where.append(
@@ -212,9 +304,29 @@ class EventFilter:
                 " lambda x: contains(lower(x), ?))) > 0"
             )
             params.append(self.actor.lower())
+        for value, side in ((self.source, "source"), (self.target, "target")):
+            if value:
+                kind, code = parse_side(value, side)
+                where.append(_side(kind, side))
+                params.append(code)
+        if self.dyad:
+            (ka, a), (kb, b) = (parse_side(v, "dyad side") for v in parse_dyad(self.dyad))
+            forward = f"({_side(ka, 'source')} AND {_side(kb, 'target')})"
+            if self.directed:
+                where.append(forward)
+                params += [a, b]
+            else:
+                where.append(f"({forward} OR ({_side(kb, 'source')} AND {_side(ka, 'target')}))")
+                params += [a, b, b, a]
         if self.event_type:
             where.append("upper(event_type) IN (SELECT unnest(?))")
             params.append(parse_types(self.event_type))
+        if self.cameo:
+            where.append("len(list_filter(?, lambda c: starts_with(cameo, c))) > 0")
+            params.append(parse_cameo(self.cameo))
+        if self.quad_class is not None and self.quad_class != "":
+            where.append("quad_class IN (SELECT unnest(?))")
+            params.append(parse_quad(self.quad_class))
         start = parse_bound(self.since, "since", False)
         end = parse_bound(self.until, "until", True)
         if start and end and start > end:
@@ -229,11 +341,28 @@ class EventFilter:
         if statuses:
             where.append("status IN (SELECT unnest(?))")
             params.append(statuses)
-        if self.doc_id:
-            where.append("doc_id = ?")
-            params.append(self.doc_id)
+        if self.place:
+            place = self.place.strip()
+            if re.fullmatch(r"[A-Za-z]{3}", place) and place.upper() == place:
+                where.append("json_extract_string(location_json, '$.country') = ?")
+                params.append(place)
+            else:
+                where.append("contains(lower(json_extract_string(location_json, '$.text')), ?)")
+                params.append(place.lower())
+        if self.text:
+            for word in self.text.lower().split():
+                where.append("contains(lower(evidence_text), ?)")
+                params.append(word)
+        for value, column in ((self.doc_id, "doc_id"), (self.story, "story_id")):
+            if value:
+                if self.mentions:
+                    where.append(f"{column} = ?")
+                else:
+                    where.append(f"event_key IN (SELECT event_key FROM events WHERE {column} = ?)")
+                params.append(value)
         if self.min_confidence is not None:
-            where.append("confidence >= ?")
+            column = "confidence" if self.mentions else "coalesce(group_confidence, confidence)"
+            where.append(f"{column} >= ?")
             params.append(float(self.min_confidence))
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
@@ -243,7 +372,7 @@ def event_filter(filter: EventFilter | None = None, **fields: Any) -> tuple[str,
     return EventFilter.of(filter, **fields).where()
 
 
-EVENT_ORDER = "ORDER BY date NULLS LAST, doc_id, evidence_start, id"
+EVENT_ORDER = "ORDER BY " + SORTS["date"]
 
 
 def limit_clause(limit: int | None) -> str:
@@ -255,11 +384,79 @@ def limit_clause(limit: int | None) -> str:
 
 
 def select_events(
-    con: Any, limit: int | None = None, filter: EventFilter | None = None, **fields: Any
+    con: Any,
+    limit: int | None = None,
+    filter: EventFilter | None = None,
+    offset: int = 0,
+    **fields: Any,
 ) -> list[Event]:
+    """Real-world events (``Event.group`` set), or mentions when ``filter.mentions``."""
+    wanted = EventFilter.of(filter, **fields)
+    where, params = wanted.where()
+    select = EVENT_SELECT if wanted.mentions else GROUP_SELECT
+    page = limit_clause(limit) + (f" OFFSET {int(offset)}" if offset else "")
+    sql = f"SELECT {select} FROM events {where} {wanted.order} {page}"
+    convert = row_to_event if wanted.mentions else row_to_world_event
+    return [convert(r) for r in con.execute(sql, params).fetchall()]
+
+
+def count_events(con: Any, filter: EventFilter | None = None, **fields: Any) -> int:
     where, params = event_filter(filter, **fields)
-    sql = f"SELECT {EVENT_SELECT} FROM events {where} {EVENT_ORDER} {limit_clause(limit)}"
-    return [row_to_event(r) for r in con.execute(sql, params).fetchall()]
+    return int(con.execute(f"SELECT count(*) FROM events {where}", params).fetchone()[0])
+
+
+_REPORT_SELECT = """
+    SELECT e.event_key, e.id, e.doc_id, e.evidence_text, e.evidence_start, e.evidence_end,
+           e.trigger, e.trigger_start, e.trigger_end, e.evidence_part, e.status, e.confidence,
+           coalesce(a.url, ''), coalesce(e.outlet, ''), e.published, a.ingested_at,
+           coalesce(a.title, '')
+    FROM events e LEFT JOIN articles a ON a.id = e.doc_id
+"""
+
+
+def select_reports(con: Any, keys: Sequence[str]) -> dict[str, list[Report]]:
+    """event key -> its mentions (articles, outlets, evidence), earliest published first."""
+    out: dict[str, list[Report]] = {}
+    if not keys:
+        return out
+    rows = con.execute(
+        _REPORT_SELECT + " WHERE e.event_key IN (SELECT unnest(?)) "
+        "ORDER BY e.event_key, e.published NULLS LAST, a.ingested_at, e.doc_id, "
+        "e.evidence_start, e.id",
+        [list(keys)],
+    ).fetchall()
+    for r in rows:
+        out.setdefault(r[0], []).append(
+            Report(
+                event_id=r[1],
+                doc_id=r[2],
+                evidence=Evidence(r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "text"),
+                status=r[10],
+                confidence=float(r[11] or 0.0),
+                url=r[12],
+                source=r[13],
+                published=r[14].isoformat() if r[14] else None,
+                added=r[15].isoformat(timespec="seconds") if r[15] else None,
+                title=r[16],
+            )
+        )
+    return out
+
+
+def select_world_event(con: Any, key: str) -> Event | None:
+    """One real-world event by its key (or by the id of any of its mentions), with its
+    mentions."""
+    row = con.execute(
+        f"SELECT {GROUP_SELECT} FROM events WHERE is_rep AND event_key = "
+        "coalesce((SELECT event_key FROM events WHERE id = ?), ?)",
+        [key, key],
+    ).fetchone()
+    if row is None:
+        return None
+    ev = row_to_world_event(row)
+    assert ev.group is not None
+    ev.group.mentions = select_reports(con, [ev.group.id]).get(ev.group.id, [])
+    return ev
 
 
 _ARTICLE_LIST = """
@@ -360,27 +557,34 @@ def _counts(con: Any, sql: str) -> dict[str, int]:
 def _top_countries(con: Any, column: str) -> dict[str, int]:
     return _counts(
         con,
-        f"SELECT c, count(*) AS n FROM (SELECT unnest({column}) AS c FROM events) "
+        f"SELECT c, count(*) AS n FROM (SELECT unnest({column}) AS c FROM events WHERE is_rep) "
         "GROUP BY c ORDER BY n DESC, c LIMIT 10",
     )
 
 
 def select_stats(con: Any) -> dict[str, Any]:
-    lo, hi = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+    """Counts of articles and of real-world events (each once, however many reports)."""
+    lo, hi = con.execute("SELECT min(date), max(date) FROM events WHERE is_rep").fetchone()
     n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-    n_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    n_events, n_mentions = con.execute(
+        "SELECT count(*) FILTER (WHERE is_rep), count(*) FROM events"
+    ).fetchone()
     return {
         "articles": int(n_articles),
         "events": int(n_events),
+        "mentions": int(n_mentions),
         "rejected": int(con.execute("SELECT count(*) FROM rejected").fetchone()[0]),
         "articles_by_status": _counts(
             con, "SELECT status, count(*) AS n FROM articles GROUP BY 1 ORDER BY n DESC, 1"
         ),
         "events_by_type": _counts(
-            con, "SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1"
+            con,
+            "SELECT event_type, count(*) AS n FROM events WHERE is_rep GROUP BY 1 "
+            "ORDER BY n DESC, 1",
         ),
         "events_by_status": _counts(
-            con, "SELECT status, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1"
+            con,
+            "SELECT status, count(*) AS n FROM events WHERE is_rep GROUP BY 1 ORDER BY n DESC, 1",
         ),
         "date_range": {
             "min": lo.isoformat() if lo else None,

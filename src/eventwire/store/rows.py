@@ -11,8 +11,9 @@ import re
 from datetime import date
 from typing import Any
 
-from eventwire.models import Article, Event
-from eventwire.store.schema import EVENT_COLUMNS
+from eventwire.models import Article, Event, Group
+from eventwire.store.grouping import block_of, outlet_of
+from eventwire.store.schema import EVENT_COLUMNS, GROUP_COLUMNS
 
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -83,8 +84,12 @@ def article_row(article: Article, n_events: int) -> tuple[Any, ...]:
     )
 
 
-def event_row(ev: Event) -> tuple[Any, ...]:
-    """Values for ``EVENT_COLUMNS``: JSON for exact round trips, lists for SQL filters."""
+def event_row(ev: Event, article: Article | None = None) -> tuple[Any, ...]:
+    """Values for ``EVENT_COLUMNS``: JSON for exact round trips, lists for SQL filters.
+
+    ``event_key`` is left empty (the store assigns it when saving); outlet, publication
+    date and story come from ``article``.
+    """
     day, raw = split_date(ev.date)
     src, tgt, evd = ev.source, ev.target, ev.evidence
     return (
@@ -119,11 +124,23 @@ def event_row(ev: Event) -> tuple[Any, ...]:
         evd.trigger_end,
         ev.confidence,
         evd.part,
+        "",
+        block_of(
+            ev.event_type,
+            ev.cameo,
+            [a.country for a in src],
+            [a.country for a in tgt],
+        ),
+        outlet_of(article.source, article.url, article.agency) if article else "",
+        split_date(article.date)[0] if article else None,
+        article.story_id if article else "",
     )
 
 
 #: SELECT list that ``row_to_event`` expects.
 EVENT_SELECT = ", ".join(EVENT_COLUMNS)
+#: Where ``event_key`` sits in a row of ``event_row``.
+KEY_INDEX = EVENT_COLUMNS.index("event_key")
 
 
 def row_to_event(row: tuple[Any, ...]) -> Event:
@@ -159,6 +176,34 @@ def row_to_event(row: tuple[Any, ...]) -> Event:
             "confidence": r["confidence"],
         }
     )
+
+
+#: SELECT list that ``row_to_world_event`` expects: a mention and its event's counts.
+GROUP_SELECT = EVENT_SELECT + ", " + ", ".join(GROUP_COLUMNS)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def row_to_world_event(row: tuple[Any, ...]) -> Event:
+    """A real-world event: its representative mention, with ``group`` and the combined
+    confidence of all its mentions."""
+    n = len(EVENT_COLUMNS)
+    ev = row_to_event(row[:n])
+    g = dict(zip(GROUP_COLUMNS, row[n:], strict=True))
+    ev.group = Group(
+        id=row[KEY_INDEX] or ev.id,
+        num_mentions=g["num_mentions"] or 1,
+        num_sources=g["num_sources"] or 1,
+        num_articles=g["num_articles"] or 1,
+        first_seen=_iso(g["first_seen"]),
+        last_seen=_iso(g["last_seen"]),
+        statuses=json.loads(g["statuses_json"]) if g["statuses_json"] else {ev.status: 1},
+    )
+    if g["group_confidence"] is not None:
+        ev.confidence = float(g["group_confidence"])
+    return ev
 
 
 def dedupe_events(events: list[Event]) -> list[Event]:

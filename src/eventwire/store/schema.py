@@ -6,12 +6,14 @@ row converters and the DDL can never disagree about column order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eventwire.errors import StoreError
+from eventwire.store.grouping import regroup
 
 #: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Article columns in insert order (``ingested_at`` is filled by the database).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -66,6 +68,23 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "trigger_end",
     "confidence",
     "evidence_part",
+    "event_key",
+    "match_key",
+    "outlet",
+    "published",
+    "story_id",
+)
+
+#: Columns only a real-world event's representative mention fills (``is_rep``): what all
+#: its mentions say, kept up to date on every save so that queries need no GROUP BY.
+GROUP_COLUMNS: tuple[str, ...] = (
+    "num_mentions",
+    "num_sources",
+    "num_articles",
+    "first_seen",
+    "last_seen",
+    "group_confidence",
+    "statuses_json",
 )
 
 # ``date`` is a real DATE so that ranges and sorting are SQL; ``date_raw`` keeps the
@@ -182,13 +201,39 @@ _DDL_V5: tuple[str, ...] = (
     "UPDATE events SET evidence_part = 'text' WHERE evidence_part IS NULL",
 )
 
+# One real-world event from many reports (``store/grouping.py``): each mention row names
+# its event (``event_key``) and the key candidates share (``match_key``); the outlet,
+# publication date and story are copied from the article so that counts need no join;
+# the representative mention of each event (``is_rep``) carries the event's counts.
+# Older rows get their outlet and story and are grouped by ``grouping.regroup`` right
+# after these statements.
+_DDL_V6: tuple[str, ...] = (
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS event_key VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS match_key VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS outlet VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS published DATE",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS story_id VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS is_rep BOOLEAN DEFAULT false",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_mentions INTEGER",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_sources INTEGER",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_articles INTEGER",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS first_seen DATE",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS last_seen DATE",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS group_confidence DOUBLE",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS statuses_json VARCHAR",
+)
+
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: _DDL_V1,
     2: _DDL_V2,
     3: _DDL_V3,
     4: _DDL_V4,
     5: _DDL_V5,
+    6: _DDL_V6,
 }
+
+#: Python steps run after a version's statements, in the same transaction.
+AFTER: dict[int, Callable[[Any], None]] = {6: regroup}
 
 
 def read_version(con: Any) -> int | None:
@@ -237,6 +282,8 @@ def ensure_schema(con: Any, path: str, read_only: bool) -> int:
         try:
             for statement in MIGRATIONS[version]:
                 con.execute(statement)
+            if version in AFTER:
+                AFTER[version](con)
             con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
