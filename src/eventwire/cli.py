@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import fields
@@ -24,6 +26,21 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPT = 0, 1, 2, 130
 _INPUT_FORMATS = ["text", "jsonl", "json", "csv", "tsv", "html", "feed", "warc"]
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _Period(click.ParamType):
+    """A filter bound: YYYY-MM-DD, or YYYY-MM / YYYY for the whole month or year."""
+
+    name = "YYYY[-MM[-DD]]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}(-\d{1,2}(-\d{1,2})?)?", text):
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY", param, ctx)
+        return text
+
+
+PERIOD = _Period()
 
 _db = click.option(
     "--db",
@@ -134,8 +151,12 @@ _FILTER_OPTIONS = [
         "quad_class",
         help="Quad class(es) 1-4 (verbal/material cooperation, verbal/material conflict).",
     ),
-    click.option("--since", type=DATE, help="Events on or after this date."),
-    click.option("--until", type=DATE, help="Events on or before this date."),
+    click.option(
+        "--since", type=PERIOD, help="Events on or after this date (YYYY-MM: that month on)."
+    ),
+    click.option(
+        "--until", type=PERIOD, help="Events on or before this date (YYYY-MM: to its end)."
+    ),
     click.option(
         "--status",
         default="asserted",
@@ -179,7 +200,6 @@ def filter_options(f: F) -> F:
         from .store.queries import EventFilter
 
         given = {field.name: kwargs.pop(field.name) for field in fields(EventFilter)}
-        given["since"], given["until"] = _iso(given["since"]), _iso(given["until"])
         return f(*args, filters=EventFilter(**given), **kwargs)
 
     for option in reversed(_FILTER_OPTIONS):
@@ -618,6 +638,46 @@ def events(filters: EventFilter, limit: int | None, fmt: str, settings: Settings
         write_events(found, fmt, sys.stdout)
 
 
+@main.command("event")
+@db_option
+@click.argument("event_id")
+@format_option("table", "json", default="table")
+@pass_settings
+def event_cmd(event_id: str, fmt: str, settings: Settings) -> None:
+    """Show one real-world event with every report of it (article, outlet, URL, date,
+    status, confidence, evidence sentence).
+
+    EVENT_ID is the event's id (we_..., as `eventwire events --format jsonl` gives it)
+    or the id of any of its mentions (ev_...).
+
+    \b
+    Example:
+      eventwire event we_652472ace66b2e0c --format json
+    """
+    with _open_store(settings) as store:
+        found = store.event(event_id)
+    if found is None:
+        _fail(f"no event {event_id!r} in {settings.db}", EXIT_USAGE)
+    if fmt == "json":
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(format_table([found]))
+    g = found.group
+    assert g is not None
+    click.echo(
+        f"\n{g.id}: {g.num_mentions} mention(s) in {g.num_articles} article(s) from "
+        f"{g.num_sources} source(s), seen {g.first_seen or '?'} .. {g.last_seen or '?'}; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(g.statuses.items()))
+    )
+    for m in g.mentions:
+        text = m.evidence.text.replace("\n", " ")
+        click.echo(
+            f"  {m.published or '?'}  {m.source or '?':<20} {m.status:<9} {m.confidence:.2f}  "
+            f"{text[:80]}{'…' if len(text) > 80 else ''}"
+        )
+        click.echo(f"      {m.url or m.doc_id}")
+
+
 @main.command()
 @db_option
 @click.option(
@@ -671,20 +731,103 @@ def _short(text: str, width: int = 48) -> str:
 @main.command()
 @db_option
 @json_option
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "year"]),
+    default=None,
+    help="Count events per period: a time series instead of the summary.",
+)
+@click.option(
+    "--group",
+    type=click.Choice(["type", "quad", "cameo", "dyad", "source", "target", "actor"]),
+    default=None,
+    help="With --by: one series per event type, quad class, CAMEO root, dyad or actor.",
+)
+@format_option("table", "csv", "json", default="table")
+@click.option("--wide", is_flag=True, help="With --by: one row per period, one column per series.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="With --by: also draw the series to this PNG file.",
+)
+@filter_options
 @pass_settings
-def stats(as_json: bool, settings: Settings) -> None:
-    """Summarise the database: articles, events by type and status, top countries.
+def stats(
+    as_json: bool,
+    by: str | None,
+    group: str | None,
+    fmt: str,
+    wide: bool,
+    plot: str | None,
+    filters: EventFilter,
+    settings: Settings,
+) -> None:
+    """Summarise the database (articles, events by type and status, top countries), or
+    with --by count events over time: per period (and group) the number of real-world
+    events, their mentions, Goldstein sum and mean, and each quad class. The event
+    filters (--dyad, --actor, --type ...) select the events counted with --by.
 
     \b
-    Example:
+    Examples:
       eventwire stats --db news.duckdb
+      eventwire stats --by month --dyad RUS:PRK --format csv
+      eventwire stats --by week --group type --wide --plot weekly.png
     """
-    with _open_store(settings) as store:
-        data = store.stats()
-    if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
+    from .store import aggregate
+
+    if by is None:
+        if group or wide or plot:
+            _fail("--group, --wide and --plot need --by day|week|month|year", EXIT_USAGE)
+        with _open_store(settings) as store:
+            data = store.stats()
+        if as_json or fmt == "json":
+            click.echo(json.dumps(data, indent=2, default=str))
+        elif fmt == "csv":
+            _fail(
+                "the summary has no CSV form; use --format json, or --by for a series", EXIT_USAGE
+            )
+        else:
+            click.echo(format_stats(data))
         return
-    click.echo(format_stats(data))
+    with _open_store(settings) as store:
+        rows = aggregate.series(store, filters, by=by, group=group)
+    if plot:
+        aggregate.plot(rows, by, plot, title=_series_title(by, group, filters))
+        click.echo(f"drew {len(rows)} row(s) to {plot}", err=True)
+    fmt = "json" if as_json else fmt
+    if wide:
+        header, table = aggregate.wide(rows, by)
+        records = [dict(zip(header, r, strict=True)) for r in table]
+    else:
+        header, records = list(rows[0]) if rows else list(aggregate.COLUMNS), rows
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        click.echo(_plain_table(header, records))
+
+
+def _series_title(by: str, group: str | None, filters: EventFilter) -> str:
+    what = [f"events per {by}"]
+    if filters.dyad:
+        what.append(filters.dyad + (" (directed)" if filters.directed else ""))
+    if filters.actor:
+        what.append(filters.actor)
+    if group:
+        what.append(f"by {group}")
+    return ", ".join(what)
+
+
+def _plain_table(header: list[str], records: list[dict]) -> str:
+    rows = [header] + [[str(r.get(h, "")) for h in header] for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows
+    )
 
 
 def format_stats(data: dict) -> str:
@@ -709,32 +852,46 @@ def format_stats(data: dict) -> str:
 
 @main.command()
 @db_option
-@format_option("jsonl", "json", "csv", "parquet")
+@format_option("jsonl", "json", "csv", "parquet", "gdelt", "gdelt-mentions", "polecat", "plover")
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
-    help="File to write (default stdout; required for parquet).",
+    help="File to write (default stdout). Parquet needs one: a .parquet file, or a folder "
+    "partitioned by year and month.",
 )
+@limit_option("events")
 @filter_options
 @pass_settings
-def export(fmt: str, output: str | None, filters: EventFilter, settings: Settings) -> None:
-    """Export stored events (PLOVER-style JSON lines, JSON, CSV or Parquet).
+def export(
+    fmt: str, output: str | None, limit: int | None, filters: EventFilter, settings: Settings
+) -> None:
+    """Export stored events: JSON lines, JSON, CSV, Parquet, GDELT 2.0 (events and
+    mentions tables), POLECAT-style or PLOVER JSON lines.
+
+    One record per real-world event (with its mention counts) unless --mentions.
+    gdelt writes GDELT 2.0's 61 tab-separated event columns, gdelt-mentions its
+    16-column Mentions table (one line per report); both without a header, as GDELT's
+    own files. polecat and plover validate against the JSON Schemas in
+    eventwire/store/schemas/.
 
     \b
     Examples:
       eventwire export --format csv --output events.csv
-      eventwire export --format parquet --output events.parquet --status all
-      eventwire export --format csv --country PRK --type AGREE,CONSULT -o prk.csv
+      eventwire export --format parquet --output events/ --status all
+      eventwire export --format gdelt -o events.tsv
+      eventwire export --format gdelt-mentions -o mentions.tsv
+      eventwire export --format polecat --dyad RUS:PRK -o rus-prk.jsonl
     """
     from .store import export as run_export
 
     if fmt == "parquet" and not output:
-        _fail("--format parquet needs --output FILE", EXIT_USAGE)
+        _fail("--format parquet needs --output FILE.parquet or --output FOLDER", EXIT_USAGE)
     with _open_store(settings) as store:
-        n = run_export(store, fmt, output or sys.stdout, filter=filters)
-    click.echo(f"exported {n} events", err=True)
+        n = run_export(store, fmt, output or sys.stdout, filter=filters, limit=limit)
+    what = "mention lines" if fmt == "gdelt-mentions" else "events"
+    click.echo(f"exported {n} {what}", err=True)
 
 
 # -- evaluation --------------------------------------------------------------

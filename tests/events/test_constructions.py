@@ -312,3 +312,27 @@ def test_what_one_is_warned_against_is_the_warned_sides_and_not_done():
     assert sent and all(e.status == "hypothetical" for e in sent)
     assert all({a.country for a in e.source} <= {"JPN"} for e in sent)
     assert ("CHN", "JPN", "THREATEN", "asserted") in _triples(events)
+
+
+def test_the_signer_of_a_law_does_what_the_law_does():
+    events = _events("The Russian president signed a law ratifying a defence treaty with Belarus.")
+    assert ("RUS", "BLR", "SUPPORT", "asserted") in _triples(events)
+
+
+def test_a_region_named_like_a_foreign_town_is_not_that_town():
+    # "Amur" folds to a town in India; "the Amur region" is not in India
+    events = _events("The Chinese delegation travelled to the Amur region by train.")
+    assert not any(t.country == "IND" for e in events for t in e.target)
+    events = _events("Russian troops shelled the Kherson region on Monday.")
+    assert ("RUS", "UKR", "ASSAULT", "asserted") in _triples(events)
+
+
+def test_where_the_speaker_is_is_not_where_the_event_happened():
+    (ev,) = [
+        e
+        for e in _events("Officials in Ankara said Greek and Turkish envoys met on Tuesday.")
+        if e.event_type == "CONSULT"
+    ]
+    assert ev.location is None or ev.location.text != "Ankara"
+    (ev,) = _events("Officials in Kyiv said Russian troops shelled a school in Kharkiv.")
+    assert ev.location is not None and ev.location.text == "Kharkiv"

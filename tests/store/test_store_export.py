@@ -16,7 +16,16 @@ from eventwire.store.export import CSV_COLUMNS
 
 
 def test_formats_listed():
-    assert FORMATS == ("jsonl", "json", "csv", "parquet")
+    assert FORMATS == (
+        "jsonl",
+        "json",
+        "csv",
+        "parquet",
+        "gdelt",
+        "gdelt-mentions",
+        "polecat",
+        "plover",
+    )
 
 
 def test_jsonl_round_trips(filled, tmp_path):

@@ -273,7 +273,8 @@ class DocActors:
         ent = entity(token)
         if ent is None or ent.root != token:
             return None
-        country = place_country(ent.text)
+        as_region = token.dep_ == "compound" and token.head.lower_ in KIND_WORDS
+        country = place_country(ent.text, as_region=as_region)
         if not country:
             return None
         return Actor(

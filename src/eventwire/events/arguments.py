@@ -384,6 +384,14 @@ def _inherited_subjects(token: Token, depth: int = 0) -> list[Token]:
             owners = [ch for ch in head.children if ch.dep_ == "poss"]
             if owners:
                 return owners  # "Sweden's bid to join NATO": Sweden would join
+        if (
+            token.dep_ == "acl"
+            and token.tag_ == "VBG"
+            and head.lemma_.lower() in c.enacting_nouns
+            and head.dep_ in {"dobj", "obj"}
+        ):
+            # "signed a law ratifying the pact": the signer ratifies
+            return [ch for ch in head.head.children if ch.dep_ in SUBJECT_DEPS] or [head]
         return [head]
     if token.dep_ == "acomp":  # "Norway is willing to ...": the copula's subject
         return [ch for ch in head.children if ch.dep_ in SUBJECT_DEPS]

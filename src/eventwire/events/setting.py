@@ -108,6 +108,8 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
         prep = node.head
         if node.dep_ != "pobj" or prep.lower_ not in where:
             continue
+        if _speaker_place(node, token):
+            continue
         place = _place(ent, node, near)
         if place is None:
             continue
@@ -125,6 +127,21 @@ def event_location(token: Token, ents: list[Span]) -> Location | None:
         return None
     best[1].distance = best[0]  # how far in the parse: near places are safer targets
     return best[1]
+
+
+def _speaker_place(node: Token, token: Token) -> bool:
+    """A place said of whoever reports the event, not of the event: "officials in Moscow
+    said", "Putin said in Pyongyang that ...". The place's way up to the trigger passes
+    a reporting verb."""
+    above_trigger = {t.i for t in [token, *token.ancestors]}
+    for up in node.ancestors:
+        if up.i == token.i:
+            return False
+        if up.pos_ in {"VERB", "AUX"} and up.lemma_.lower() in cues().speech:
+            return True
+        if up.i in above_trigger:
+            return False
+    return False
 
 
 def _place(ent: Span, node: Token, near: set[str]) -> places.Place | None:

@@ -319,10 +319,22 @@ def city_country(name: str) -> str:
     return place.country if place is not None else ""
 
 
-def place_country(name: str) -> str:
-    """ISO3 of an unambiguous city or region ("Goma", "Borno", "Plateau State"), else ""."""
+def place_country(name: str, as_region: bool = False) -> str:
+    """ISO3 of an unambiguous city or region ("Goma", "Borno", "Plateau State"), else "".
+
+    ``as_region``: the name is followed by a kind word ("the Amur region"). A region is
+    named in English after its capital ("the Kherson region") or by its own English name,
+    so a city reading counts only when the city is written that way: not a town whose
+    local name merely folds to it ("Āmūr" in India is not Russia's Amur region).
+    """
     place = lookup(name)
-    return place.country if place is not None and place.kind in {"city", "region"} else ""
+    if place is None or place.kind not in {"city", "region"}:
+        return ""
+    if as_region and place.kind == "city" and place.name != _bare(name):
+        size, _ = _city_sizes().get(_bare(name), (0, None))
+        if size:  # a folded spelling; alternate English names are listed with size 0
+            return ""
+    return place.country
 
 
 @functools.cache

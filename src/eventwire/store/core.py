@@ -375,6 +375,31 @@ class Store:
         with self._read("read events") as con:
             return q.select_events(con, limit=limit, filter=wanted, offset=offset)
 
+    def frame(
+        self, filter: q.EventFilter | None = None, *, limit: int | None = None, **fields: Any
+    ) -> Any:
+        """The matching events as a pandas DataFrame (one row per event, flat columns:
+        ``event_id``, ``date``, ``event_type``, ``cameo``, ``goldstein``, the sides' codes
+        as lists, ``place``, ``lat``/``lon``, ``num_mentions`` ...), same filters as
+        ``events``."""
+        sql, params = q.frame_query(q.EventFilter.of(filter, **fields), limit)
+        with self._read("read events as a DataFrame") as con:
+            return con.execute(sql, params).df()
+
+    def arrow(
+        self, filter: q.EventFilter | None = None, *, limit: int | None = None, **fields: Any
+    ) -> Any:
+        """The same table as ``frame``, as a ``pyarrow.Table``."""
+        sql, params = q.frame_query(q.EventFilter.of(filter, **fields), limit)
+        with self._read("read events as an Arrow table") as con:
+            # a cursor of its own: DuckDB's relation API refuses a connection whose last
+            # result (a fetchone elsewhere) is unfinished
+            cursor = con.cursor()
+            try:
+                return cursor.sql(sql, params=params).to_arrow_table()
+            finally:
+                cursor.close()
+
     def count(self, filter: q.EventFilter | None = None, **fields: Any) -> int:
         """How many events (or mentions, with ``mentions=True``) match, as ``events``."""
         wanted = q.EventFilter.of(filter, **fields)

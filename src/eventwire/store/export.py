@@ -1,9 +1,10 @@
-"""Write events as JSON Lines, JSON, CSV or Parquet.
+"""Write events as JSON Lines, JSON, CSV, Parquet, GDELT 2.0, POLECAT or PLOVER.
 
 Shared by `eventwire events --format ...` and `eventwire export`, so both give
 the same bytes for the same filters. The text writers take Event objects (so
 they also work on events that were never stored); Parquet is written by DuckDB
-straight from the events table.
+straight from the events table, one file or a folder partitioned by year and month.
+Exports read the store a page at a time, so a million events do not sit in memory.
 """
 
 from __future__ import annotations
@@ -18,10 +19,24 @@ from typing import Any, TextIO
 
 from eventwire.errors import UsageError
 from eventwire.models import Actor, Event
+from eventwire.store import interchange
 from eventwire.store import queries as q
 from eventwire.store.core import Store
 
-FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "parquet")
+FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "json",
+    "csv",
+    "parquet",
+    "gdelt",
+    "gdelt-mentions",
+    "polecat",
+    "plover",
+)
+#: Formats that carry each event's mentions (URLs, outlets, dates added).
+WITH_MENTIONS = frozenset({"gdelt", "gdelt-mentions", "polecat", "plover"})
+#: Events read from the store per page while exporting.
+PAGE = 2000
 
 #: CSV header: one row per event, each side's actors joined with ';'.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -43,6 +58,10 @@ CSV_COLUMNS: tuple[str, ...] = (
     "confidence",
     "evidence",
     "trigger",
+    "event_id",
+    "num_mentions",
+    "num_sources",
+    "num_articles",
 )
 
 Out = TextIO | str | os.PathLike[str]
@@ -75,6 +94,11 @@ def csv_row(ev: Event) -> dict[str, Any]:
         "confidence": round(ev.confidence, 3),
         "evidence": ev.evidence.text,
         "trigger": ev.evidence.trigger,
+        # a freshly coded event (`eventwire code`) is its own single mention
+        "event_id": ev.group.id if ev.group else "",
+        "num_mentions": ev.group.num_mentions if ev.group else 1,
+        "num_sources": ev.group.num_sources if ev.group else 1,
+        "num_articles": ev.group.num_articles if ev.group else 1,
     }
 
 
@@ -103,7 +127,15 @@ def write_csv(events: Iterable[Event], fh: TextIO) -> int:
     return n
 
 
-_TEXT_WRITERS = {"jsonl": write_jsonl, "json": write_json, "csv": write_csv}
+_TEXT_WRITERS = {
+    "jsonl": write_jsonl,
+    "json": write_json,
+    "csv": write_csv,
+    "gdelt": interchange.write_gdelt,
+    "gdelt-mentions": interchange.write_gdelt_mentions,
+    "polecat": interchange.write_polecat,
+    "plover": interchange.write_plover,
+}
 
 
 def _check_format(fmt: str) -> str:
@@ -137,27 +169,62 @@ def write_events(events: Iterable[Event], fmt: str, out: Out) -> int:
 
 
 def export_parquet(store: Store, path: str | os.PathLike[str], **filters: Any) -> int:
-    """COPY the matching rows of the events table to a Parquet file; return the count.
+    """COPY the matching rows of the events table to Parquet; return the count.
 
-    The list columns stay lists in Parquet; the JSON columns carry the full records.
+    A path ending in ".parquet" is one file; any other path is a folder partitioned by
+    year and month (``year=2024/month=6/...``, read back with DuckDB's, pandas' or
+    Spark's hive partitioning; undated events are under ``year=0/month=0``). The list
+    columns stay lists; the JSON columns carry the full records; real-world events
+    carry their counts (``num_mentions`` ...).
     """
     limit = filters.pop("limit", None)
-    where, params = q.event_filter(**filters)
-    select = f"SELECT * FROM events {where} {q.EVENT_ORDER} {q.limit_clause(limit)}"
+    wanted = q.EventFilter.of(filters.pop("filter", None), **filters)
+    where, params = wanted.where()
+    target = os.fspath(path)
+    if target.endswith(".parquet"):
+        select = f"SELECT * FROM events {where} {wanted.order} {q.limit_clause(limit)}"
+        options = "FORMAT parquet"
+    else:
+        select = (
+            "SELECT *, coalesce(year(date), 0) AS year, coalesce(month(date), 0) AS month "
+            f"FROM events {where} {wanted.order} {q.limit_clause(limit)}"
+        )
+        options = "FORMAT parquet, PARTITION_BY (year, month), OVERWRITE_OR_IGNORE"
     count = store.query(f"SELECT count(*) FROM ({select})", params)[0][0]
-    store.query(f"COPY ({select}) TO ? (FORMAT parquet)", [*params, os.fspath(path)])
+    store.query(f"COPY ({select}) TO ? ({options})", [*params, target])
     return int(count)
+
+
+def iter_events(
+    store: Store, filter: q.EventFilter | None = None, *, mentions: bool = False, **fields: Any
+) -> Iterator[Event]:
+    """The matching events a page at a time, in the filter's order; ``mentions`` also
+    reads each real-world event's reports (for formats that list them)."""
+    limit = fields.pop("limit", None)
+    wanted = q.EventFilter.of(filter, **fields)
+    done = 0
+    while limit is None or done < limit:
+        size = PAGE if limit is None else min(PAGE, limit - done)
+        page = store.events(wanted, limit=size, offset=done)
+        if mentions and not wanted.mentions:
+            store.with_mentions(page)
+        yield from page
+        done += len(page)
+        if len(page) < size:
+            break
 
 
 def export(store: Store, fmt: str, out: Out, **filters: Any) -> int:
     """Write the events matching ``filters`` (as for ``Store.events``) to ``out``.
 
     ``out`` is a path, "-" for stdout, or an open text stream (not for parquet,
-    which DuckDB writes to a file itself). Returns the number of events written.
+    which DuckDB writes to a file itself). Returns the number of records written
+    (for gdelt-mentions, of mention lines).
     """
     fmt = _check_format(fmt)
     if fmt == "parquet":
         if not isinstance(out, (str, os.PathLike)) or os.fspath(out) == "-":
             raise UsageError("parquet output needs a file path, not a stream; use --out FILE")
         return export_parquet(store, out, **filters)
-    return write_events(store.events(**filters), fmt, out)
+    events = iter_events(store, mentions=fmt in WITH_MENTIONS, **filters)
+    return write_events(events, fmt, out)

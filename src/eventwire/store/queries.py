@@ -400,6 +400,31 @@ def select_events(
     return [convert(r) for r in con.execute(sql, params).fetchall()]
 
 
+#: The columns of ``Store.frame`` / ``Store.arrow``: flat, typed, ready for pandas or R.
+FRAME_SELECT = """
+    coalesce(event_key, id) AS event_id, id AS mention_id, doc_id, date, date_precision,
+    event_type, mode, contexts, cameo, quad_class, goldstein, status,
+    coalesce(group_confidence, confidence) AS confidence,
+    source_codes, source_countries, source_names, target_codes, target_countries, target_names,
+    json_extract_string(location_json, '$.text') AS place,
+    json_extract_string(location_json, '$.country') AS place_country,
+    TRY_CAST(json_extract(location_json, '$.lat') AS DOUBLE) AS lat,
+    TRY_CAST(json_extract(location_json, '$.lon') AS DOUBLE) AS lon,
+    coalesce(num_mentions, 1) AS num_mentions, coalesce(num_sources, 1) AS num_sources,
+    coalesce(num_articles, 1) AS num_articles, first_seen, last_seen, outlet, published,
+    story_id, evidence_text, trigger
+"""
+
+
+def frame_query(
+    filter: EventFilter | None = None, limit: int | None = None, **fields: Any
+) -> tuple[str, list[Any]]:
+    """SQL and parameters for the flat table of the matching events."""
+    wanted = EventFilter.of(filter, **fields)
+    where, params = wanted.where()
+    return f"SELECT {FRAME_SELECT} FROM events {where} {wanted.order} {limit_clause(limit)}", params
+
+
 def count_events(con: Any, filter: EventFilter | None = None, **fields: Any) -> int:
     where, params = event_filter(filter, **fields)
     return int(con.execute(f"SELECT count(*) FROM events {where}", params).fetchone()[0])
