@@ -266,3 +266,40 @@ def test_cli_events_counts_events_and_lists_mentions_on_request(grouped):
     )
     record = json.loads(one.output)
     assert record["num_mentions"] == 4 and record["event_id"].startswith("we_")
+
+
+def _consistent(db: Path) -> None:
+    """Every event has exactly one representative, which counts all its mentions."""
+    with eventwire.open(str(db)) as store:
+        bad = store.query(
+            "SELECT event_key FROM events GROUP BY event_key HAVING count(*) FILTER (WHERE is_rep) "
+            "<> 1 OR max(num_mentions) <> count(*) OR max(num_articles) <> count(DISTINCT doc_id)"
+        )
+        nulls = store.query("SELECT count(*) FROM events WHERE event_key IS NULL")[0][0]
+    assert bad == [] and nulls == 0
+
+
+def test_replacing_an_article_refiles_its_mentions(tmp_path):
+    db = tmp_path / "r.duckdb"
+    _ingest(tmp_path, "three.jsonl", THREE, db)
+    _consistent(db)
+    # the second outlet corrects its story: now a meeting, not a signing
+    changed = [dict(THREE[1], text="Bolivian and Chilean ministers met in La Paz on Tuesday.")]
+    # (the same id in another file would be another article: the same input, read again)
+    (tmp_path / "three.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in [THREE[0], changed[0], THREE[2]]), encoding="utf-8"
+    )
+    out = CliRunner().invoke(
+        main, ["ingest", str(tmp_path / "three.jsonl"), "--db", str(db), "--replace", "-q"]
+    )
+    assert out.exit_code == 0, out.output
+    _consistent(db)
+    with eventwire.open(str(db)) as store:
+        signing = [e for e in store.events() if e.cameo.startswith("05")]
+        meeting = [e for e in store.events() if e.event_type == "CONSULT"]
+    assert [e.group.num_mentions for e in signing] == [2]
+    assert meeting and meeting[0].group.num_mentions == 1
+
+
+def test_the_store_stays_consistent_after_every_ingest(grouped):
+    _consistent(grouped[1])
