@@ -33,9 +33,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch (with scipy) takes 0.4 s to import: only when deduplicating
+    from datasketch import MinHash
 
 from .geo.countries import countries, not_actors
 from .models import Article
@@ -64,6 +67,8 @@ def signature(text: str) -> MinHash | None:
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     m.update_batch([f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)])
     return m
@@ -378,6 +383,8 @@ class Dedup:
     ) -> None:
         """``signatures``: ``(article id, story id, MinHash bytes[, anchors])`` of stored
         stories; anchors as ``Anchors.dumps`` wrote them, None or "" when not stored."""
+        from datasketch import MinHash, MinHashLSH
+
         self.known: dict[str, str] = dict(known or {})  # content hash -> first article id
         self._stored = frozenset(self.known)
         self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)

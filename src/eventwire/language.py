@@ -22,6 +22,15 @@ MIN_PROBABILITY = 0.9
 #: What is read to judge: the start of the text is enough and keeps long texts cheap.
 SAMPLE_CHARS = 3000
 _WORD = re.compile(r"\w+")
+#: English function words. Running English text has a third or more of them; text in
+#: another language has few ("a", "on" and "die" mean other things there). Past
+#: ``SURELY_ENGLISH`` of the words the text is English without loading the identifier
+#: (on the real pages: English 0.2-0.45, the foreign ones at most 0.035).
+_FUNCTION_WORDS = frozenset(
+    "the of and to in a is was were for on that with by at as from has have had it its "
+    "be been are this which their they he she said not but or an will would after".split()
+)
+SURELY_ENGLISH = 0.15
 
 
 @functools.cache
@@ -34,7 +43,10 @@ def _identifier() -> Any:
 def language(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability) of the text's language; ("en", 1.0) when too short."""
     sample = text[:SAMPLE_CHARS]
-    if len(_WORD.findall(sample)) < MIN_WORDS:
+    words = _WORD.findall(sample)
+    if len(words) < MIN_WORDS:
+        return "en", 1.0
+    if sum(w.lower() in _FUNCTION_WORDS for w in words) >= SURELY_ENGLISH * len(words):
         return "en", 1.0
     code, probability = _identifier().classify(sample)
     return str(code), float(probability)

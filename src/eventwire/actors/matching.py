@@ -1,18 +1,22 @@
 """Knowledge-base forms in a document: which words name which entry.
 
-A spaCy ``PhraseMatcher`` finds the shipped forms (case-sensitive: "US" is not "us") and
-the user's own (case-insensitive); overlapping matches keep the longest. A form that means
-several things is settled by the story ("Congo" in a story naming Goma is the DRC) or left
-out, and so are forms in the dateline and country words inside an organisation's name.
+A token-sequence matcher finds the shipped forms (case-sensitive: "US" is not "us") and
+the user's own (case-insensitive); overlapping matches keep the longest. Each form is
+split into tokens as spaCy's tokenizer splits it; for the shipped forms that split is
+precomputed (``kb/forms.tsv.gz``, rebuilt by ``python -m eventwire.actors.matching``), so
+that a run does not spend half a second tokenizing 8,000 names before its first text. A
+form that means several things is settled by the story ("Congo" in a story naming Goma is
+the DRC) or left out, and so are forms in the dateline and country words inside an
+organisation's name.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -40,25 +44,91 @@ class KbSpan:
 Chosen = list[tuple[Span, list[Entry], Entry | None]]
 
 
+#: The shipped forms split into tokens, precomputed.
+FORMS_FILE = "forms.tsv.gz"
+
+
+class FormMatcher:
+    """Every occurrence of known token sequences in a Doc, as ``(label, start, end)``,
+    like spaCy's PhraseMatcher on ORTH (or LOWER with ``lower``), without building
+    lexemes for every form."""
+
+    def __init__(self, forms: dict[tuple[str, ...], str], lower: bool = False) -> None:
+        self.forms = forms
+        self.lower = lower
+        lengths: dict[str, set[int]] = {}
+        for tokens in forms:
+            lengths.setdefault(tokens[0], set()).add(len(tokens))
+        self.lengths = {w: tuple(sorted(n)) for w, n in lengths.items()}
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        words = [t.lower_ if self.lower else t.text for t in doc]
+        out = []
+        for i, word in enumerate(words):
+            for n in self.lengths.get(word, ()):
+                if i + n > len(words):
+                    break  # lengths are sorted: no longer form fits before the end
+                label = self.forms.get(tuple(words[i : i + n]))
+                if label is not None:
+                    out.append((label, i, i + n))
+        return out
+
+
 @functools.cache
-def _matchers(
-    kb_id: int, kb: KnowledgeBase
-) -> tuple[PhraseMatcher, PhraseMatcher, dict[int, tuple[str, str]]]:
-    """Matchers for the shipped forms (case-sensitive) and for the user's (by lower case)."""
-    nlp = load_nlp()
-    shipped_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    user_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    keys: dict[int, tuple[str, str]] = {}
-    for kind, surfaces, matcher in (
-        ("kb", list(kb.surfaces), shipped_matcher),
-        ("user", list(kb.user), user_matcher),
-    ):
-        tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer; typed as a plain callable
-        for surface, doc in zip(surfaces, tokenizer.pipe(surfaces), strict=True):
-            label = f"{kind}:{surface}"
-            keys[nlp.vocab.strings.add(label)] = (kind, surface)
-            matcher.add(label, [doc])
-    return shipped_matcher, user_matcher, keys
+def _shipped_tokens() -> dict[str, tuple[str, ...]]:
+    """Shipped form -> its tokens, from the precomputed file."""
+    import gzip
+
+    data = resources.files("eventwire.actors") / "kb" / FORMS_FILE
+    out = {}
+    for line in gzip.decompress(data.read_bytes()).decode("utf-8").splitlines():
+        surface, *tokens = line.split("\t")
+        out[surface] = tuple(tokens)
+    return out
+
+
+def tokens_of(surfaces: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each form's tokens: precomputed when shipped, else from spaCy's tokenizer."""
+    known = _shipped_tokens()
+    out = {s: known[s] for s in surfaces if s in known}
+    missing = [s for s in surfaces if s not in out]
+    if missing:
+        tokenizer: Any = load_nlp().tokenizer  # spaCy's Tokenizer; typed as a plain callable
+        for surface, doc in zip(missing, tokenizer.pipe(missing), strict=True):
+            out[surface] = tuple(t.text for t in doc)
+    return out
+
+
+def write_forms(kb: KnowledgeBase | None = None, path: str | None = None) -> str:
+    """Split the shipped forms with spaCy's tokenizer and write them (by default into the
+    package); return the path."""
+    import gzip
+    from pathlib import Path
+
+    from .kb import shipped
+
+    surfaces = sorted((kb or shipped()).surfaces)
+    tokenizer: Any = load_nlp().tokenizer
+    lines = [
+        "\t".join([s, *(t.text for t in doc)])
+        for s, doc in zip(surfaces, tokenizer.pipe(surfaces), strict=True)
+    ]
+    target = Path(path) if path else Path(__file__).parent / "kb" / FORMS_FILE
+    with gzip.GzipFile(target, "wb", mtime=0) as fh:
+        fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+    return str(target)
+
+
+@functools.cache
+def _matchers(kb_id: int, kb: KnowledgeBase) -> tuple[FormMatcher, FormMatcher]:
+    """Matchers for the shipped forms (case-sensitive) and for the user's (by lower case);
+    labels are ("kb" | "user", form)."""
+    out = []
+    for kind, surfaces, lower in (("kb", list(kb.surfaces), False), ("user", list(kb.user), True)):
+        split = tokens_of(surfaces)
+        forms = {split[s]: f"{kind}\t{s}" for s in reversed(surfaces) if split[s]}
+        out.append(FormMatcher(forms, lower))
+    return out[0], out[1]
 
 
 def match(
@@ -66,13 +136,15 @@ def match(
 ) -> dict[int, KbSpan]:
     """Token index -> the knowledge-base span it is part of. Matches that start inside the
     character offsets ``skip`` (the dateline) are left out."""
-    shipped_matcher, user_matcher, keys = _matchers(id(kb), kb)
+    shipped_matcher, user_matcher = _matchers(id(kb), kb)
     found: dict[tuple[int, int], tuple[str, str]] = {}
-    for key, start, end in shipped_matcher(doc):
-        found[(start, end)] = keys[key]
+    for label, start, end in shipped_matcher(doc):
+        kind, surface = label.split("\t", 1)
+        found[(start, end)] = (kind, surface)
     if kb.user:
-        for key, start, end in user_matcher(doc):
-            found[(start, end)] = keys[key]  # the user's entry wins on the same words
+        for label, start, end in user_matcher(doc):
+            kind, surface = label.split("\t", 1)
+            found[(start, end)] = (kind, surface)  # the user's entry wins on the same words
     spans = [Span(doc, start, end) for start, end in found]
     chosen: Chosen = []
     for span in filter_spans(spans):
@@ -197,3 +269,7 @@ def _through_dash(text: str, i: int) -> int:
             j += 1
         return j
     return i
+
+
+if __name__ == "__main__":  # python -m eventwire.actors.matching: rebuild the shipped forms
+    print(write_forms())

