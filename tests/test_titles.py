@@ -63,3 +63,26 @@ def test_a_version_4_database_is_upgraded_and_its_events_read_as_text(tmp_path):
     assert version == [("6",)]
     # the old event became a real-world event of one mention
     assert events[0].group is not None and events[0].group.num_mentions == 1
+
+
+def test_a_name_in_the_title_is_the_person_the_text_names_in_full():
+    # "Kim" alone could be several people; the text says which
+    text = (
+        "North Korean leader Kim Jong Un met Belarusian President Alexander Lukashenko in "
+        "Pyongyang on Tuesday. The two discussed trade."
+    )
+    title = "Kim hosts Lukashenko in Pyongyang"
+    head = [
+        e
+        for e in eventwire.code(text, date="2024-02-05", title=title)
+        if e.evidence.part == "title"
+    ]
+    assert [(a.text, a.code) for a in head[0].source] == [("Kim", "PRKGOV")]
+    # a text that names no such person leaves the title's name unplaced
+    other = "Belarusian President Alexander Lukashenko met South Korean officials on Tuesday."
+    head = [
+        e
+        for e in eventwire.code(other, date="2024-02-05", title=title)
+        if e.evidence.part == "title"
+    ]
+    assert [(a.text, a.code) for a in head[0].source] == [("Kim", "")]

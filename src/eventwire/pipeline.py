@@ -138,7 +138,7 @@ class Code:
         if back is not None:
             events = _remapped(events, *back)
             mentions = [_remapped_mention(m, *back) for m in mentions]
-        events.extend(self._title_events(article))
+        events.extend(_with_people_of(self._title_events(article), mentions))
         article.events, article.mentions = events, mentions
         article.status = "coded"
         return article
@@ -161,6 +161,28 @@ class Code:
         actors = DocActors(doc, self.kb, article.date, dateline=article.place if first else "")
         events = code_doc(doc, actors, self.lexicon, article.id, article.date)
         return events, actors.mentions()
+
+
+def _with_people_of(events: list[Event], mentions: list[Mention]) -> list[Event]:
+    """A title's unplaced name ("Kim meets Putin") is the person the text names in full
+    ("North Korean leader Kim Jong Un"), when the text names one such person only."""
+    people: dict[str, set[tuple[str, str, str]]] = {}
+    for m in mentions:
+        if m.kind == "person" and m.country and m.name:
+            for word in m.name.split():
+                people.setdefault(word, set()).add((m.name, m.country, m.sector))
+    if not people:
+        return events
+    for ev in events:
+        for actor in (*ev.source, *ev.target):
+            if actor.country:
+                continue
+            known = people.get(actor.text.split()[-1]) if actor.text.split() else None
+            if known and len(known) == 1:
+                name, country, sector = next(iter(known))
+                if actor.text in name:
+                    actor.name, actor.country, actor.sector = name, country, sector
+    return events
 
 
 def _opens_with(text: str, title: str) -> bool:
