@@ -960,15 +960,51 @@ def eval_cmd(
     show_default=True,
     help="Passes over the sample corpus.",
 )
+@click.option(
+    "--store",
+    "store_bench",
+    is_flag=True,
+    help="Measure the store instead: queries and saves on a temporary database of "
+    "synthetic events (see --events).",
+)
+@click.option(
+    "--events",
+    "n_events",
+    type=click.IntRange(1),
+    default=1_000_000,
+    show_default=True,
+    help="With --store: mention rows in the synthetic database.",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(1),
+    default=5,
+    show_default=True,
+    help="With --store: timed runs of each operation (after one warm-up).",
+)
 @workers_option
 @pass_settings
-def bench(as_json: bool, repeat: int, settings: Settings) -> None:
-    """Measure speed and memory on the bundled sample corpus.
+def bench(
+    as_json: bool,
+    repeat: int,
+    store_bench: bool,
+    n_events: int,
+    runs: int,
+    settings: Settings,
+) -> None:
+    """Measure speed and memory on the bundled sample corpus, or of the store.
 
     \b
-    Example:
+    Examples:
       eventwire bench --repeat 5 --workers 2
+      eventwire bench --store --events 1000000
     """
+    if store_bench:
+        from .store_bench import format_store_bench, run_store_bench
+
+        result = run_store_bench(n=n_events, runs=runs)
+        click.echo(json.dumps(result, indent=2) if as_json else format_store_bench(result))
+        return
     from .bench import format_bench, run_bench
 
     result = run_bench(repeat=repeat, workers=settings.workers)

@@ -458,7 +458,7 @@ def _grouped(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> lis
     """The rows with ``event_key`` set: each joins a stored real-world event or starts one."""
     pos = [EVENT_COLUMNS.index(c) for c in grouping.MATCH_COLUMNS]
     new = [grouping.mention_of(*(r[i] for i in pos)) for r in rows]
-    stored = grouping.stored_candidates(con, [m.block for m in new], [])
+    stored = grouping.stored_candidates(con, new, [])
     keys = grouping.assign(new, stored)
     return [(*r[:KEY_INDEX], keys[r[0]], *r[KEY_INDEX + 1 :]) for r in rows]
 

@@ -278,16 +278,48 @@ MATCH_COLUMNS = (
 )
 
 
-def stored_candidates(con: Any, blocks: list[str], exclude_docs: list[str]) -> list[Mention]:
-    """Stored mentions sharing a block with the new ones, other than those being replaced."""
-    if not blocks:
+#: How far before a new mention's span a stored mention's ``date`` may lie and still
+#: overlap it, by the stored mention's precision (its span runs from ``date`` to at most
+#: this much later), plus the report lag and a day for two undated reports.
+_SLACK_BEFORE = "CASE e.date_precision WHEN 'year' THEN 368 WHEN 'month' THEN 33 ELSE 8 END"
+
+
+def windows(new: Sequence[Mention]) -> list[tuple[str, dt.date | None, dt.date | None]]:
+    """(block, first day, last day) each new mention's candidates are filed under and
+    dated within: dates outside can never agree (``dates_agree``), so the database
+    leaves them out; (block, None, None) for an undated mention, whose candidates are
+    undated too."""
+    out = set()
+    for m in new:
+        lo = hi = None
+        if m.day is not None:
+            lo, hi = _span(m.day, m.precision)
+            lo -= dt.timedelta(days=REPORT_LAG_DAYS)
+            hi += dt.timedelta(days=REPORT_LAG_DAYS + 6)  # a stored week's day is within it
+        for b in blocks_of(m.block):
+            out.add((b, lo, hi))
+    return sorted(out, key=lambda w: (w[0], w[1] or dt.date.min, w[2] or dt.date.min))
+
+
+def stored_candidates(con: Any, new: Sequence[Mention], exclude_docs: list[str]) -> list[Mention]:
+    """Stored mentions sharing a block with the new ones and dated so that they may agree
+    with one of them, other than those being replaced.
+
+    Only mentions of the same block *and* a compatible date can match, so the query asks
+    for both: a block of a busy dyad ("CONSULT|04|USA|UKR") holds thousands of mentions
+    over the years, of which a new one can join only those of its own days.
+    """
+    wins = windows(new)
+    if not wins:
         return []
-    wanted = sorted({b for block in blocks for b in blocks_of(block)})
     rows = con.execute(
-        f"SELECT {', '.join(MATCH_COLUMNS)} FROM events "
-        "WHERE match_key IN (SELECT unnest(?)) AND doc_id NOT IN (SELECT unnest(?)) "
-        "AND event_key IS NOT NULL ORDER BY event_key, id",
-        [wanted, exclude_docs],
+        f"SELECT {', '.join('e.' + c for c in MATCH_COLUMNS)} FROM events e "
+        "SEMI JOIN (SELECT unnest(?) AS b, unnest(?::DATE[]) AS lo, unnest(?::DATE[]) AS hi) w "
+        "ON e.match_key = w.b AND ((w.lo IS NULL AND e.date IS NULL) OR "
+        f"(e.date <= w.hi AND e.date >= w.lo - {_SLACK_BEFORE})) "
+        "WHERE e.doc_id NOT IN (SELECT unnest(?)) AND e.event_key IS NOT NULL "
+        "ORDER BY e.event_key, e.id",
+        [[w[0] for w in wins], [w[1] for w in wins], [w[2] for w in wins], exclude_docs],
     ).fetchall()
     return [mention_of(*r) for r in rows]
 
