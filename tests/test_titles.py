@@ -42,7 +42,7 @@ def test_a_version_4_database_is_upgraded_and_its_events_read_as_text(tmp_path):
     import duckdb
 
     from eventwire.store.rows import event_row
-    from eventwire.store.schema import EVENT_COLUMNS, MIGRATIONS
+    from eventwire.store.schema import EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
@@ -60,7 +60,7 @@ def test_a_version_4_database_is_upgraded_and_its_events_read_as_text(tmp_path):
         events = store.events()
         version = store.query("SELECT value FROM meta WHERE key = 'schema_version'")
     assert [e.id for e in events] == [ev.id] and events[0].evidence.part == "text"
-    assert version == [("6",)]
+    assert version == [(str(SCHEMA_VERSION),)]
     # the old event became a real-world event of one mention
     assert events[0].group is not None and events[0].group.num_mentions == 1
 

@@ -41,6 +41,7 @@ from .models import Article
 from .pipeline import Pipeline
 from .store import Store, aggregate, grouping
 from .store.queries import EventFilter
+from .store.schema import ACTOR_TEXT_SQL
 
 #: Mention rows of the default benchmark.
 DEFAULT_EVENTS = 1_000_000
@@ -390,7 +391,7 @@ def _fill_sql(p: dict[str, Any]) -> list[str]:
         evidence_text, evidence_start, evidence_end, trigger, trigger_start, trigger_end,
         confidence, evidence_part, event_key, match_key, outlet, published, story_id, is_rep,
         num_mentions, num_sources, num_articles, first_seen, last_seen, group_confidence,
-        statuses_json
+        statuses_json, actor_text
     )
     SELECT id, doc_id, date, date_raw, date_text, precision, event_type, mode, contexts,
         cameo, quad_class, goldstein, status, attribution_json, source_json, target_json,
@@ -401,7 +402,7 @@ def _fill_sql(p: dict[str, Any]) -> list[str]:
         {block}, outlet, published, doc_id, rep,
         CASE WHEN rep THEN g.n END, CASE WHEN rep THEN g.ns END, CASE WHEN rep THEN g.na END,
         CASE WHEN rep THEN g.f END, CASE WHEN rep THEN g.l END, CASE WHEN rep THEN g.gc END,
-        CASE WHEN rep THEN g.st END
+        CASE WHEN rep THEN g.st END, {ACTOR_TEXT_SQL}
     FROM (
         SELECT *,
             $t_name[ti] AS event_type, $k_code[ki] AS cameo, $k_mode[ki] AS mode,

@@ -303,3 +303,13 @@ def test_replacing_an_article_refiles_its_mentions(tmp_path):
 
 def test_the_store_stays_consistent_after_every_ingest(grouped):
     _consistent(grouped[1])
+
+
+def test_actor_text_of_new_rows_is_what_the_migration_computes(grouped):
+    from eventwire.store.schema import ACTOR_TEXT_SQL
+
+    with eventwire.open(str(grouped[1])) as store:
+        rows = store.query(f"SELECT actor_text, {ACTOR_TEXT_SQL} FROM events")
+    assert rows and all(set(a.split("\x1f")) == set(b.split("\x1f")) for a, b in rows)
+    with eventwire.open(str(grouped[1])) as store:
+        assert store.count(actor="bolivia") == store.count(country="BOL")

