@@ -480,11 +480,21 @@ def _run_ingest(
     input_format: str | None,
     columns: str | None,
     glob: str | None,
+    engine: str = "local",
+    master: str | None = None,
+    spark_output: str | None = None,
 ):
     import time
 
     from .runners.local import Summary
     from .runners.local import ingest as run_ingest
+
+    if engine == "spark":
+        from .runners.spark import ingest_spark
+
+        run_ingest = functools.partial(ingest_spark, master=master, output=spark_output)
+    elif master or spark_output:
+        _fail("--master and --spark-output go with --engine spark", EXIT_USAGE)
 
     shown = [0]
     started = time.monotonic()
@@ -497,7 +507,15 @@ def _run_ingest(
 
     summary = Summary()
     try:
-        run_ingest(paths, settings, progress, input_format, _columns(columns), glob, summary)
+        run_ingest(
+            paths,
+            settings,
+            progress=progress,
+            input_format=input_format,
+            columns=_columns(columns),
+            glob=glob,
+            summary=summary,
+        )
     except KeyboardInterrupt:
         summary.interrupted = True
     if sys.stderr.isatty() and shown[0]:
@@ -516,12 +534,37 @@ def _run_ingest(
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_input_options
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where the articles are coded: here, or on Apache Spark "
+    "(pip install 'eventwire[spark]'; see docs/spark.md).",
+)
+@click.option(
+    "--master",
+    default=None,
+    help="With --engine spark: local[N], spark://HOST:7077, yarn, or sc://HOST:15002 for "
+    "Spark Connect (default: what spark-submit says, else local[*]).",
+)
+@click.option(
+    "--spark-output",
+    default=None,
+    metavar="DIR",
+    help="With --engine spark: folder for the run's events as Parquet by year and month "
+    "(default: DB.spark beside the database; on a cluster a folder every node can "
+    "reach: hdfs://, s3a://, dbfs:/).",
+)
 @pass_settings
 def ingest(
     paths: tuple[str, ...],
     input_format: str | None,
     columns: str | None,
     glob: str | None,
+    engine: str,
+    master: str | None,
+    spark_output: str | None,
     settings: Settings,
 ) -> None:
     """Read articles into the database and code them.
@@ -538,8 +581,11 @@ def ingest(
     Example:
       eventwire ingest src/eventwire/data/sample/articles.jsonl news/ --date 2024-06-19
       eventwire ingest export.csv --columns text=body,date=published
+      eventwire ingest news/ --engine spark --master local[2]
     """
-    summary = _run_ingest(list(paths), settings, input_format, columns, glob)
+    summary = _run_ingest(
+        list(paths), settings, input_format, columns, glob, engine, master, spark_output
+    )
     sys.exit(EXIT_INPUT if summary.rejected else EXIT_OK)
 
 

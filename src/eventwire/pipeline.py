@@ -286,6 +286,15 @@ class Pipeline:
         stages += [Language(), Truecase(kb), Parse(settings.workers, settings.batch_size), Code(kb)]
         return cls(stages)
 
+    def only(self, *names: str) -> Pipeline:
+        """The stages of these names, in this pipeline's order (the chain is checked
+        again): how a runner splits the one pipeline between machines."""
+        return Pipeline([s for s in self.stages if s.name in names])
+
+    def without(self, *names: str) -> Pipeline:
+        """This pipeline less the stages of these names (the chain is checked again)."""
+        return Pipeline([s for s in self.stages if s.name not in names])
+
     def run(self, article: Article) -> Article:
         return next(iter(self.pipe([article])))
 

@@ -36,6 +36,7 @@ class Summary:
     rejected: list[InputError] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)  # articles stored without a date
     interrupted: bool = False
+    output: str = ""  # where the Spark runner wrote its Parquet
 
     def lines(self) -> list[str]:
         return [
@@ -47,7 +48,7 @@ class Summary:
             f"skipped:            {self.skipped} (not in English, stored but not coded)",
             f"rejected inputs:    {len(self.rejected)}",
             f"events coded:       {self.events}",
-        ]
+        ] + ([f"events as Parquet:  {self.output}/events"] if self.output else [])
 
     def warnings(self) -> list[str]:
         out = []
@@ -79,6 +80,15 @@ class _Batch:
     def clear(self) -> None:
         self.articles, self.rejected, self.read = [], [], []
 
+    def reject_input(self, error: InputError, summary: Summary) -> None:
+        """An input that could not be read: quarantined with the next transaction."""
+        self.rejected.append((error.origin, error.reason, ""))
+        summary.rejected.append(error)
+
+    def mark_read(self, origin: str) -> None:
+        """An input read fine: its old rejection goes with the next transaction."""
+        self.read.append(origin)
+
     def __len__(self) -> int:
         return len(self.articles) + len(self.rejected)
 
@@ -100,20 +110,10 @@ def ingest(
     summary = summary if summary is not None else Summary()
     store = Store(settings.db, wait=settings.wait)
     try:
-        with store.session():
-            known, signatures = store.known_hashes(), store.signatures()
-        pipeline = Pipeline.default(settings, known_hashes=known, signatures=signatures)
+        pipeline = default_pipeline(store, settings)
         batch = _Batch()
         seen: dict[str, str] = {}  # id -> content hash, for repeats within this run
-        items = read_paths(
-            paths,
-            settings.date,
-            settings.max_bytes,
-            input_format,
-            columns=columns,
-            glob=glob,
-            identify=True,
-        )
+        items = read_inputs(paths, settings, input_format, columns, glob)
         try:
             for article in pipeline.pipe(_articles(items, batch, summary)):
                 _take(article, batch, seen, summary)
@@ -127,6 +127,32 @@ def ingest(
     finally:
         store.close()
     return summary
+
+
+def default_pipeline(store: Store, settings: Settings) -> Pipeline:
+    """The whole pipeline, its dedup stage knowing the stories already stored."""
+    with store.session():
+        known, signatures = store.known_hashes(), store.signatures()
+    return Pipeline.default(settings, known_hashes=known, signatures=signatures)
+
+
+def read_inputs(
+    paths: list[str],
+    settings: Settings,
+    input_format: str | None = None,
+    columns: dict[str, str] | None = None,
+    glob: str | None = None,
+) -> Iterator[Item]:
+    """The inputs of an ingest, each article with its id in the store."""
+    return read_paths(
+        paths,
+        settings.date,
+        settings.max_bytes,
+        input_format,
+        columns=columns,
+        glob=glob,
+        identify=True,
+    )
 
 
 def _take(article: Article, batch: _Batch, seen: dict[str, str], summary: Summary) -> None:
@@ -187,11 +213,10 @@ def _articles(items: Iterable[Item], batch: _Batch, summary: Summary) -> Iterato
     for item in items:
         summary.sources.add(_source_of(item.origin))
         if isinstance(item, InputError):
-            batch.rejected.append((item.origin, item.reason, ""))
-            summary.rejected.append(item)
+            batch.reject_input(item, summary)
             continue
         summary.read += 1
-        batch.read.append(item.origin)
+        batch.mark_read(item.origin)
         yield item
 
 
