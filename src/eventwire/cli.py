@@ -70,9 +70,8 @@ def db_option(f: F) -> F:
 workers_option = click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Processes for spaCy.",
+    default=None,
+    help="Processes that parse and code (default: every core, or EVENTWIRE_WORKERS).",
 )
 actors_option = click.option(
     "--actors",
@@ -474,6 +473,54 @@ def _columns(value: str | None) -> dict[str, str] | None:
     return {k.strip(): v.strip() for k, v in pairs}
 
 
+def progress_line(done: int, total: int | None, seconds: float, width: int = 24) -> str:
+    """ "[#########-----] 120/500 articles  12.3/s  ETA 0:31" (without a bar and ETA when
+    the total is unknown)."""
+    rate = done / max(seconds, 1e-6)
+    if not total or done > total:
+        return f"stored {done} articles  {rate:.1f}/s"
+    filled = int(width * done / total)
+    left = (total - done) / rate if rate > 0 else 0.0
+    eta = f"{int(left // 3600)}:{int(left % 3600 // 60):02d}:{int(left % 60):02d}"
+    return (
+        f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} articles  {rate:.1f}/s  ETA {eta}"
+    )
+
+
+def _estimate_articles(paths: list[str], glob: str | None) -> int | None:
+    """About how many articles the inputs hold, for the progress bar: a line per JSON
+    Lines record, a file per other file; None when an input cannot be counted (stdin, a
+    web address, an archive)."""
+    import fnmatch
+
+    total = 0
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if raw == "-" or "://" in raw or not path.exists():
+            return None
+        if path.is_dir():
+            files += [
+                f
+                for f in path.rglob("*")
+                if f.is_file() and (not glob or fnmatch.fnmatch(f.name, glob))
+            ]
+        else:
+            files.append(path)
+    for f in files:
+        name = f.name.lower()
+        if name.endswith((".jsonl", ".ndjson")):
+            with f.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        elif name.endswith(
+            (".gz", ".bz2", ".xz", ".zip", ".warc", ".arc", ".csv", ".tsv", ".json")
+        ):
+            return None  # many records per file, not counted cheaply
+        else:
+            total += 1
+    return total or None
+
+
 def _run_ingest(
     paths: list[str],
     settings: Settings,
@@ -498,12 +545,16 @@ def _run_ingest(
 
     shown = [0]
     started = time.monotonic()
+    total = _estimate_articles(paths, glob) if sys.stderr.isatty() else None
 
     def progress(n: int) -> None:  # on a terminal only: logs and pipes stay clean
         shown[0] += n
         if sys.stderr.isatty():
-            rate = shown[0] / max(time.monotonic() - started, 1e-6)
-            click.echo(f"\rstored {shown[0]} articles ({rate:.1f}/s)", err=True, nl=False)
+            click.echo(
+                "\r" + progress_line(shown[0], total, time.monotonic() - started),
+                err=True,
+                nl=False,
+            )
 
     summary = Summary()
     try:

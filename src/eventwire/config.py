@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 DEFAULT_DB = "eventwire.duckdb"
@@ -14,12 +14,20 @@ DEFAULT_WAIT = 10.0
 MAX_BYTES = 20_000_000
 
 
+def default_workers() -> int:
+    """Processes for coding: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every knob a run takes, built once per command and handed to each stage."""
 
     db: str = DEFAULT_DB
-    workers: int = 1
+    workers: int = field(default_factory=lambda: default_workers())
     actors: str | None = None  # user actor dictionary (CSV)
     date: str | None = None  # publication date for inputs that carry none
     batch_size: int = 16  # articles per spaCy batch
@@ -32,7 +40,7 @@ class Settings:
         env = os.environ
         base = cls(
             db=env.get("EVENTWIRE_DB", DEFAULT_DB),
-            workers=int(env.get("EVENTWIRE_WORKERS", "1")),
+            workers=int(env.get("EVENTWIRE_WORKERS") or default_workers()),
             actors=env.get("EVENTWIRE_ACTORS") or None,
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -7,9 +7,14 @@ stage also has a batched ``pipe`` because spaCy is fastest on batches.
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from spacy.tokens import Doc
 
@@ -256,9 +261,24 @@ def _in_text(article: Article) -> tuple[SpanMap, str] | None:
     return article.offsets.span, article.text
 
 
+#: Stages whose result depends on the articles before (story deduplication): they run in
+#: the parent, in input order; the rest run in the worker pool.
+ORDERED_STAGES = ("clean", "dedup")
+#: Articles per task sent to a worker: small enough to keep both cores busy to the end.
+POOL_CHUNK = 8
+
+
 class Pipeline:
-    def __init__(self, stages: list[Stage]) -> None:
-        have = {"text"}
+    """Ordered stages over articles. With ``workers`` above one, ``pipe`` runs the
+    order-dependent stages here and the rest (language, truecase, parse, code) in one
+    persistent pool of worker processes forked after everything is loaded, so that
+    each starts warm and shares the model's memory; results come back in input order
+    and carry only what later steps read (status, reason, events, actor mentions)."""
+
+    def __init__(self, stages: list[Stage], workers: int = 1, provided: Iterable[str] = ()) -> None:
+        """``provided``: what the articles bring from stages run elsewhere (a worker's
+        part of a pipeline gets them cleaned)."""
+        have = {"text", *provided}
         for stage in stages:
             missing = [n for n in stage.needs if n not in have]
             if missing:
@@ -267,6 +287,8 @@ class Pipeline:
                 )
             have.update(stage.provides)
         self.stages = stages
+        self.workers = max(1, workers)
+        self._pool: Any = None
 
     @classmethod
     def default(
@@ -283,8 +305,11 @@ class Pipeline:
         stages: list[Stage] = [Clean()]
         if dedup:
             stages.append(Dedup(known_hashes, signatures))
-        stages += [Language(), Truecase(kb), Parse(settings.workers, settings.batch_size), Code(kb)]
-        return cls(stages)
+        # with a pool, each worker parses in its own process: spaCy's own processes would
+        # be forked again for every batch
+        parse = Parse(1, settings.batch_size)
+        stages += [Language(), Truecase(kb), parse, Code(kb)]
+        return cls(stages, workers=settings.workers)
 
     def only(self, *names: str) -> Pipeline:
         """The stages of these names, in this pipeline's order (the chain is checked
@@ -296,10 +321,24 @@ class Pipeline:
         return Pipeline([s for s in self.stages if s.name not in names])
 
     def run(self, article: Article) -> Article:
-        return next(iter(self.pipe([article])))
+        return next(iter(self._pipe_here([article])))
 
     def pipe(self, articles: Iterable[Article], batch: int = 64) -> Iterator[Article]:
-        """Process articles in batches; a stage that fails rejects that article, not the run."""
+        """Process articles in batches; a stage that fails rejects that article, not the run.
+        With ``workers`` above one, the work after deduplication goes to the pool (started
+        when a second chunk of articles is waiting: a single text is coded here)."""
+        if self.workers > 1:
+            yield from self._pipe_pooled(articles)
+        else:
+            yield from self._pipe_here(articles, batch)
+
+    def close(self) -> None:
+        """Stop the worker pool, if one was started (also done at exit)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _pipe_here(self, articles: Iterable[Article], batch: int = 64) -> Iterator[Article]:
         chunk: list[Article] = []
         for article in articles:
             chunk.append(article)
@@ -308,6 +347,58 @@ class Pipeline:
                 chunk = []
         if chunk:
             yield from self._run_batch(chunk)
+
+    def _split(self) -> tuple[Pipeline, Pipeline]:
+        front = [s for s in self.stages if s.name in ORDERED_STAGES]
+        back = [s for s in self.stages if s.name not in ORDERED_STAGES]
+        provided = {p for stage in front for p in stage.provides}
+        return Pipeline(front), Pipeline(back, provided=provided)
+
+    def _pipe_pooled(self, articles: Iterable[Article]) -> Iterator[Article]:
+        front, back = self._split()
+        pending: deque[tuple[list[Article], list[Article], Future[list[_Result]] | None]] = deque()
+        window = 2 * self.workers  # tasks in flight: enough to keep every worker busy
+        first = True
+        for chunk in _chunks(articles, POOL_CHUNK):
+            done = list(front._run_batch(chunk))
+            live = [a for a in done if a.status == "new"]
+            if first and len(chunk) < POOL_CHUNK:
+                # the whole input fits one chunk: no pool for that
+                yield from back._run_batch(done)
+                return
+            first = False
+            future = self._submit(back, live) if live else None
+            pending.append((done, live, future))
+            while len(pending) >= window:
+                yield from self._collect(back, *pending.popleft())
+        while pending:
+            yield from self._collect(back, *pending.popleft())
+
+    def _submit(self, back: Pipeline, live: list[Article]) -> Future[list[_Result]]:
+        if self._pool is None:
+            self._pool = _start_pool(back, self.workers)
+        return self._pool.submit(_work, [_shippable(a) for a in live])
+
+    def _collect(
+        self,
+        back: Pipeline,
+        done: list[Article],
+        live: list[Article],
+        future: Future[list[_Result]] | None,
+    ) -> Iterator[Article]:
+        if future is not None:
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # a worker died (killed, out of memory): this chunk is coded here, and
+                # the next chunk gets a new pool
+                self._pool = None
+                results = [_result(a) for a in back._run_batch(live)]
+            for article, (status, reason, events, mentions) in zip(live, results, strict=True):
+                article.status, article.reason = status, reason
+                article.events, article.mentions = events, mentions
+                article.doc = None
+        yield from done
 
     def _run_batch(self, chunk: list[Article]) -> Iterator[Article]:
         items: list[Article] = chunk
@@ -323,6 +414,65 @@ class Pipeline:
             else:
                 items = [_guarded(stage, a) for a in items]
         yield from items
+
+
+# ------------------------------------------------------------------------ the worker pool
+
+#: What a worker sends back for an article: status, reason, events, actor mentions.
+_Result = tuple[str, str, list[Event], list[Mention]]
+#: The stages a forked worker runs; set in the parent just before the pool forks.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _shippable(article: Article) -> Article:
+    """The article as a worker needs it: no signature (the parent keeps it)."""
+    return replace(article, minhash=None, doc=None)
+
+
+def _result(article: Article) -> _Result:
+    return article.status, article.reason, article.events, article.mentions
+
+
+def _work(chunk: list[Article]) -> list[_Result]:
+    assert _WORKER_PIPELINE is not None, "the worker was not forked from a loaded pipeline"
+    return [_result(a) for a in _WORKER_PIPELINE._run_batch(chunk)]
+
+
+def _orphan_guard() -> None:
+    """A worker ends with its parent, even one killed outright (Linux; elsewhere the
+    worker ends when it finds its task queue closed)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _start_pool(back: Pipeline, workers: int) -> ProcessPoolExecutor:
+    """Load everything the workers use, then fork them: each starts warm, and the model's
+    memory is shared until written."""
+    global _WORKER_PIPELINE
+    warm = Article(id="warm-up", text="Kenya and Ethiopia signed a trade pact in Nairobi.")
+    list(back._run_batch([Pipeline([Clean()]).run(warm)]))  # model, lexicon, gazetteer, forms
+    _WORKER_PIPELINE = back
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_orphan_guard)
+    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
 
 
 def _guarded(stage: Stage, article: Article) -> Article:

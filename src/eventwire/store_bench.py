@@ -366,7 +366,7 @@ def _fill_sql(p: dict[str, Any]) -> list[str]:
                to_json(histogram(status))::VARCHAR AS st
         FROM bench_pl GROUP BY event_key
     ) a JOIN (
-        SELECT event_key, count(*) AS ns, least(0.99, 1 - product(1 - c)) AS gc
+        SELECT event_key, count(*) AS ns, round(least(0.99, 1 - product(1 - c)), 6) AS gc
         FROM (SELECT event_key, coalesce(nullif(outlet, ''), doc_id) AS o,
                      max(confidence) AS c
               FROM bench_pl GROUP BY event_key, o)

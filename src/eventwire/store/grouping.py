@@ -338,7 +338,7 @@ def outlet_of(source: str | None, url: str | None, agency: str | None) -> str:
 # most confident, the earliest published, and the first in its article; it lends the
 # event its fields and status. Sources are outlets (an article with none counts as its
 # own); the event's confidence combines each source's best mention (1 - prod(1 - c)),
-# capped below certainty.
+# capped below certainty, rounded to six places (the product is taken in no fixed order).
 _REFRESH = """
 UPDATE events SET
     is_rep = (events.id = g.rep),
@@ -362,7 +362,7 @@ FROM (
         FROM m GROUP BY event_key
     ) a
     JOIN (
-        SELECT event_key, count(*) AS ns, least(0.99, 1 - product(1 - c)) AS gc
+        SELECT event_key, count(*) AS ns, round(least(0.99, 1 - product(1 - c)), 6) AS gc
         FROM (SELECT event_key, coalesce(nullif(outlet, ''), doc_id) AS o, max(confidence) AS c
               FROM m GROUP BY event_key, o)
         GROUP BY event_key

@@ -216,7 +216,8 @@ def row_to_world_event(row: tuple[Any, ...]) -> Event:
         last_seen=_iso(g["last_seen"]),
         statuses=json.loads(g["statuses_json"]) if g["statuses_json"] else {ev.status: 1},
     )
-    if g["group_confidence"] is not None:
+    if g["group_confidence"] is not None and ev.group.num_sources > 1:
+        # several outlets: their combined confidence (one outlet: its own mention's)
         ev.confidence = float(g["group_confidence"])
     return ev
 
