@@ -108,3 +108,19 @@ def test_progress_line_shows_rate_and_eta_when_the_total_is_known(tmp_path):
     assert _estimate_articles([str(tmp_path)], None) == 3
     assert _estimate_articles([str(tmp_path)], "*.txt") == 1
     assert _estimate_articles(["-"], None) is None
+
+
+def test_a_pool_ends_with_its_pipeline():
+    import gc
+
+    pipeline = Pipeline.default(Settings(workers=2), dedup=False)
+    list(pipeline.pipe(_articles(2 * POOL_CHUNK)))
+    pool = pipeline._pool
+    assert pool is not None
+    processes = list(pool._processes.values())
+    assert processes and all(p.is_alive() for p in processes)
+    del pipeline
+    gc.collect()
+    for p in processes:
+        p.join(timeout=10)
+    assert not any(p.is_alive() for p in processes)

@@ -377,16 +377,19 @@ def code(
             "events stay undated and 'on Tuesday' cannot be resolved; pass --date YYYY-MM-DD",
             err=True,
         )
-    for article in pipeline.pipe(articles):
-        if article.status == "skipped":
-            click.echo(f"skipped {article.origin or article.id}: {article.reason}", err=True)
-            continue
-        if article.status == "rejected":
-            click.echo(f"rejected {article.origin or article.id}: {article.reason}", err=True)
-            failed += 1
-            continue
-        events = [e for e in article.events if all_statuses or e.status == "asserted"]
-        _print_events(events, fmt, explain)
+    try:
+        for article in pipeline.pipe(articles):
+            if article.status == "skipped":
+                click.echo(f"skipped {article.origin or article.id}: {article.reason}", err=True)
+                continue
+            if article.status == "rejected":
+                click.echo(f"rejected {article.origin or article.id}: {article.reason}", err=True)
+                failed += 1
+                continue
+            events = [e for e in article.events if all_statuses or e.status == "asserted"]
+            _print_events(events, fmt, explain)
+    finally:
+        pipeline.close()
     sys.exit(EXIT_INPUT if failed else EXIT_OK)
 
 

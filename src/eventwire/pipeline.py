@@ -7,8 +7,8 @@ stage also has a batched ``pipe`` because spaCy is fastest on batches.
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -289,6 +289,7 @@ class Pipeline:
         self.stages = stages
         self.workers = max(1, workers)
         self._pool: Any = None
+        self._stop: Any = None  # shuts the pool down when the pipeline goes, or at exit
 
     @classmethod
     def default(
@@ -333,10 +334,11 @@ class Pipeline:
             yield from self._pipe_here(articles, batch)
 
     def close(self) -> None:
-        """Stop the worker pool, if one was started (also done at exit)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the worker pool, if one was started (also done when the pipeline is
+        garbage-collected, and at exit)."""
+        if self._stop is not None:
+            self._stop()
+        self._pool = self._stop = None
 
     def _pipe_here(self, articles: Iterable[Article], batch: int = 64) -> Iterator[Article]:
         chunk: list[Article] = []
@@ -377,6 +379,9 @@ class Pipeline:
     def _submit(self, back: Pipeline, live: list[Article]) -> Future[list[_Result]]:
         if self._pool is None:
             self._pool = _start_pool(back, self.workers)
+            # not atexit.register(pool.shutdown): that would keep every pool of the
+            # process alive until it ends
+            self._stop = weakref.finalize(self, _shutdown, self._pool)
         return self._pool.submit(_work, [_shippable(a) for a in live])
 
     def _collect(
@@ -470,9 +475,11 @@ def _start_pool(back: Pipeline, workers: int) -> ProcessPoolExecutor:
     list(back._run_batch([Pipeline([Clean()]).run(warm)]))  # model, lexicon, gazetteer, forms
     _WORKER_PIPELINE = back
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_orphan_guard)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_orphan_guard)
+
+
+def _shutdown(pool: ProcessPoolExecutor) -> None:
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _guarded(stage: Stage, article: Article) -> Article:

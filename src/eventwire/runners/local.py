@@ -109,6 +109,7 @@ def ingest(
     """
     summary = summary if summary is not None else Summary()
     store = Store(settings.db, wait=settings.wait)
+    pipeline: Pipeline | None = None
     try:
         pipeline = default_pipeline(store, settings)
         batch = _Batch()
@@ -125,6 +126,8 @@ def ingest(
             raise
         _flush(store, batch, settings, summary, progress)
     finally:
+        if pipeline is not None:
+            pipeline.close()  # the worker pool, when one was started
         store.close()
     return summary
 
