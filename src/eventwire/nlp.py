@@ -10,7 +10,9 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -29,6 +31,8 @@ BATCH_SIZE = 16
 #: article of up to some 1,500 words one Doc (coreference and dateline need the whole).
 PIECE_CHARS = 10_000
 
+#: SENT_START's "not a sentence start" (-1) as the uint64 that ``Doc.to_array`` holds.
+_NOT_START = numpy.uint64(2**64 - 1)
 #: Last characters of a token after which a new sentence may begin inside a line.
 _FINAL = frozenset(".!?:;…")
 
@@ -46,6 +50,9 @@ def line_breaks(doc: Doc) -> Doc:
     "?", ":", ";" (with closing quotes or brackets between) is marked as no sentence
     start; where a sentence does end stays the parser's choice.
     """
+    # Set through an array: ``token.is_sent_start = ...`` checks the whole document for
+    # a parse on every call, which made this quadratic in the length of the text.
+    starts = doc.to_array([SENT_START])
     after_final = line_start = True  # the start of the text
     for token in doc:
         if token.is_space:
@@ -55,9 +62,9 @@ def line_breaks(doc: Doc) -> Doc:
             continue
         text = token.text
         if after_final and line_start:
-            token.is_sent_start = True
+            starts[token.i] = 1
         elif not after_final:
-            token.is_sent_start = False
+            starts[token.i] = _NOT_START
         # else: after final punctuation, the parser decides
         line_start = False
         if text[-1] in _FINAL:  # ".", "?!", "...", "U.S."
@@ -66,6 +73,8 @@ def line_breaks(doc: Doc) -> Doc:
             pass  # '." She', '.) The': the closing mark keeps the end open
         else:
             after_final = False
+    if len(doc):
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # uint64, as to_array gave
     return doc
 
 

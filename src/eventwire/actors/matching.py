@@ -153,12 +153,13 @@ def match(
         kind, surface = found[(span.start, span.end)]
         entries = [kb.user[surface]] if kind == "user" else kb.lookup(surface)
         chosen.append((span, entries, choose(entries, date)))
-    named = _countries_named(doc, chosen, date)
+    ents = list(doc.ents)  # rebuilt by spaCy on every access: once here
+    named = _countries_named(doc, chosen, date, ents)
     out: dict[int, KbSpan] = {}
     for span, entries, entry in chosen:
         if entry is None and len(entries) > 1:
             entry = _choose_in_context(entries, named, date)
-        if entry is None or entry.kind == "none" or _opaque(span):
+        if entry is None or entry.kind == "none" or _opaque(span, ents):
             continue  # "Latin American", "Indian Ocean": no actor
         for i in range(span.start, span.end):
             out[i] = KbSpan(span.start, span.end, entry)
@@ -177,10 +178,10 @@ def choose(entries: list[Entry], date: str | None) -> Entry | None:
     return None  # ambiguous: better unknown than a guess
 
 
-def _countries_named(doc: Doc, chosen: Chosen, date: str | None) -> set[str]:
+def _countries_named(doc: Doc, chosen: Chosen, date: str | None, ents: list[Span]) -> set[str]:
     """Countries the document names without doubt: by a KB name or by a city."""
     named = {e.at(date)[0] for _, _, e in chosen if e is not None}
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ in {"GPE", "LOC", "FAC"}:
             named.add(place_country(ent.text))
     for tok in doc:
@@ -199,12 +200,11 @@ def _choose_in_context(entries: list[Entry], named: set[str], date: str | None) 
     return None
 
 
-def _opaque(span: Span) -> bool:
+def _opaque(span: Span, ents: list[Span]) -> bool:
     """True for a country word inside an organisation's name after "for"/"of"."""
     if span[0].ent_type_ not in _OPAQUE_ENTS:
         return False
-    doc = span.doc
-    ent = next((e for e in doc.ents if e.start <= span.start < e.end), None)
+    ent = next((e for e in ents if e.start <= span.start < e.end), None)
     if ent is None:
         return False
     return any(t.lower_ in OPAQUE_PREPS for t in ent[: span.start - ent.start])

@@ -53,8 +53,20 @@ def code_doc(
 ) -> list[Event]:
     """All events in one parsed document."""
     events: list[Event] = []
+    # ``span.ents`` rebuilds every entity of the document on each call: once per document,
+    # then each sentence takes its own (those wholly inside it, as ``span.ents`` gives)
+    every = list(doc.ents)
+    first = 0
     for span in doc.sents:
-        sentence = Sentence(span, actors, lexicon, doc_id, published, ents=list(span.ents))
+        while first < len(every) and every[first].start < span.start:
+            first += 1
+        ents = []
+        for ent in every[first:]:
+            if ent.start >= span.end:
+                break
+            if ent.end <= span.end:
+                ents.append(ent)
+        sentence = Sentence(span, actors, lexicon, doc_id, published, ents=ents)
         for candidate in trigger(sentence):
             events.extend(emit(c) for c in run(candidate))
     answer_the_accuser(events, doc)
