@@ -47,7 +47,6 @@ import sys
 import tempfile
 import threading
 import time
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -74,18 +73,6 @@ _LONG_SENTENCES = (
     "Poland and Lithuania agreed to hold joint military exercises next spring.",
     "The harvest was larger than expected, according to the farmers' union.",
 )
-
-
-def sample_articles() -> list[Article]:
-    path = resources.files("eventwire") / "data" / "sample" / "articles.jsonl"
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            out.append(
-                Article(id=d["id"], text=d["text"], title=d.get("title", ""), date=d.get("date"))
-            )
-    return out
 
 
 def _fresh(articles: list[Article], n: int) -> list[Article]:
@@ -155,7 +142,7 @@ def run_long(chars: int = LONG_CHARS, piece_chars: int | None = None) -> dict[st
     for stage in pipeline.stages:
         if isinstance(stage, Parse):
             stage.piece_chars = size
-    base = sample_articles()
+    base = bench_corpus.sample_articles()
     list(pipeline.pipe(_fresh(base[:2], 1)))  # warm-up
     short_words = sum(len(a.text.split()) for a in base) * 3
     t0 = time.perf_counter()

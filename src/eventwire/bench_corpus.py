@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from .geo.countries import countries
+from .models import Article
 
 SEED = 20240517
 #: Articles in the default corpus.
@@ -311,6 +312,26 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=SEED, help=f"default {SEED}")
     args = ap.parse_args(argv)
     write(args.out, args.articles, args.seed)
+
+
+def sample_articles() -> list[Article]:
+    """The bundled sample corpus (``data/sample/articles.jsonl``), for both benchmarks."""
+    path = resources.files("eventwire") / "data" / "sample" / "articles.jsonl"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out.append(
+                Article(
+                    id=d["id"],
+                    text=d["text"],
+                    title=d.get("title", ""),
+                    date=d.get("date"),
+                    url=d.get("url", ""),
+                    source=d.get("source", ""),
+                )
+            )
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,6 @@ the file held open between runs (``Store.session()``), as a long-lived reader wo
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import resource
 import statistics
@@ -29,11 +28,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import ontology
+from .bench_corpus import sample_articles
 from .config import Settings
 from .geo.countries import countries as country_table
 from .geo.places import lookup
@@ -559,26 +558,6 @@ def time_reads(path: str | os.PathLike[str], runs: int = DEFAULT_RUNS) -> list[T
 
 
 # ---------------------------------------------------------------------------- writes
-
-
-def sample_articles() -> list[Article]:
-    """The bundled sample corpus (the pipeline benchmark's too)."""
-    path = resources.files("eventwire") / "data" / "sample" / "articles.jsonl"
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            out.append(
-                Article(
-                    id=d["id"],
-                    text=d["text"],
-                    title=d.get("title", ""),
-                    date=d.get("date"),
-                    url=d.get("url", ""),
-                    source=d.get("source", ""),
-                )
-            )
-    return out
 
 
 def coded_articles(count: int) -> list[Article]:
