@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -244,24 +244,8 @@ def assign(new: list[Mention], stored: list[Mention]) -> dict[str, str]:
                 best = (s, old.key)
         key = best[1] if best else new_key(m.id)
         out[m.id] = key
-        by_block.setdefault(m.block, []).append(_with_key(m, key))
+        by_block.setdefault(m.block, []).append(replace(m, key=key))
     return out
-
-
-def _with_key(m: Mention, key: str) -> Mention:
-    return Mention(
-        id=m.id,
-        key=key,
-        block=m.block,
-        cameo=m.cameo,
-        source_sectors=m.source_sectors,
-        target_sectors=m.target_sectors,
-        day=m.day,
-        precision=m.precision,
-        place=m.place,
-        place_country=m.place_country,
-        place_is_country=m.place_is_country,
-    )
 
 
 #: Columns ``mention_of`` takes, in order, as stored on the events table.
