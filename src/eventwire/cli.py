@@ -703,14 +703,19 @@ def watch(
 
 
 # -- queries -----------------------------------------------------------------
-def _open_store(settings: Settings):
-    from .store import Store
-
+def _need_db(settings: Settings) -> None:
+    """A command that reads the database stops (usage error) when there is none."""
     if not Path(settings.db).exists():
         _fail(
             f"no database at {settings.db}; run `eventwire ingest PATH` first or pass --db",
             EXIT_USAGE,
         )
+
+
+def _open_store(settings: Settings):
+    from .store import Store
+
+    _need_db(settings)
     return Store(settings.db, read_only=True, wait=settings.wait)
 
 
@@ -992,6 +997,66 @@ def export(
         n = run_export(store, fmt, output or sys.stdout, filter=filters, limit=limit)
     what = "mention lines" if fmt == "gdelt-mentions" else "events"
     click.echo(f"exported {n} {what}", err=True)
+
+
+# -- serve -------------------------------------------------------------------
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@db_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 makes the API reachable from other machines.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--token-env",
+    default="EVENTWIRE_TOKEN",
+    show_default=True,
+    help="Environment variable holding the token that POST /api/ingest requires "
+    "(unset: the server takes no writes).",
+)
+@pass_settings
+def serve(host: str, port: int, token_env: str, settings: Settings) -> None:
+    """Serve the REST API and the dashboard over a database (read-only; writes only
+    through POST /api/ingest with the token). See docs/api.md.
+
+    \b
+    Example:
+      eventwire serve --db eventwire.duckdb --port 8765
+      EVENTWIRE_TOKEN=$(openssl rand -hex 16) eventwire serve --host 0.0.0.0
+    """
+    import os
+
+    _need_db(settings)
+    import uvicorn
+
+    from .web import create_app
+
+    token = os.environ.get(token_env) or None
+    app = create_app(settings.db, token=token, wait=settings.wait)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"eventwire: serving {settings.db} at http://{shown}:{port}/ (Ctrl-C stops)", err=True
+    )
+    writes = f"needs the token in ${token_env}" if token else f"is off (${token_env} is not set)"
+    click.echo(f"POST /api/ingest {writes}", err=True)
+    if host not in _LOOPBACK:
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine can read the "
+            "database; the token travels in clear text unless a TLS proxy is in front",
+            err=True,
+        )
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 # -- evaluation --------------------------------------------------------------

@@ -107,14 +107,28 @@ def ingest(
     On Ctrl-C (``KeyboardInterrupt``) what was finished is saved, ``summary`` (pass
     one to read it afterwards) is marked ``interrupted`` and the interrupt goes on.
     """
+    items = read_inputs(paths, settings, input_format, columns, glob)
+    return ingest_items(items, settings, progress, summary)
+
+
+def ingest_items(
+    items: Iterable[Item],
+    settings: Settings,
+    progress: Progress | None = None,
+    summary: Summary | None = None,
+    store: Store | None = None,
+) -> Summary:
+    """Code and store articles already read (each with its id in the store), quarantining
+    the ``InputError`` among them: what ``ingest`` does after reading its paths, and what
+    the REST API's ``POST /api/ingest`` does with the articles it is sent. ``store``: the
+    database to write to (default: ``settings.db``), closed at the end."""
     summary = summary if summary is not None else Summary()
-    store = Store(settings.db, wait=settings.wait)
+    store = store if store is not None else Store(settings.db, wait=settings.wait)
     pipeline: Pipeline | None = None
     try:
         pipeline = default_pipeline(store, settings)
         batch = _Batch()
         seen: dict[str, str] = {}  # id -> content hash, for repeats within this run
-        items = read_inputs(paths, settings, input_format, columns, glob)
         try:
             for article in pipeline.pipe(_articles(items, batch, summary)):
                 _take(article, batch, seen, summary)

@@ -75,9 +75,11 @@ def _connect(path: str | os.PathLike[str], read_only: bool) -> duckdb.DuckDBPyCo
     except duckdb.Error as exc:
         if _is_lock_error(exc):
             raise StoreBusy(lock_message(path)) from exc
-        if "different configuration" in str(exc):
+        if "different configuration" in str(exc) or "file handle conflict" in str(exc):
             # DuckDB shares one instance per file inside a process; modes cannot mix
-            # while the other one is open (another thread's session): wait for it.
+            # while the other one is open (another thread's session), and an instance
+            # another thread is closing or opening meanwhile is "already attached":
+            # wait for it.
             raise StoreBusy(
                 f"{path} is open in this process in the other mode (read-only vs "
                 "read-write); close that Store or its session first"
