@@ -342,6 +342,15 @@ def test_a_bad_filter_shows_the_api_message(page: Page, server: Server) -> None:
     assert "notadate" in (message.text_content() or "")
 
 
+def test_the_api_page_lists_every_endpoint_offline(page: Page, server: Server) -> None:
+    page.goto(server.url + "/docs")
+    page.wait_for_selector("[data-testid=endpoint]", timeout=30_000)
+    titles = page.locator("[data-testid=endpoint] h2").all_text_contents()
+    assert "GET /api/events" in titles and "POST /api/code" in titles
+    assert len(titles) >= 10
+    shot(page, "apidocs")
+
+
 def test_a_row_opens_the_event_with_its_reports_and_their_article(
     page: Page, server: Server
 ) -> None:

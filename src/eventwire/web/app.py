@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -309,6 +309,9 @@ def create_app(
     bearer = HTTPBearer(auto_error=False, description="The server's EVENTWIRE_TOKEN")
 
     app = FastAPI(
+        # FastAPI's /docs and /redoc load their scripts from a CDN: /docs is our own page
+        docs_url=None,
+        redoc_url=None,
         title="eventwire",
         version=__version__,
         description="Events coded from news articles (PLOVER/CAMEO), with their evidence. "
@@ -559,6 +562,14 @@ def create_app(
         if page.is_file():
             return FileResponse(page, media_type="text/html")
         return HTMLResponse(_NO_INDEX)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_page() -> Response:
+        """Every endpoint of ``/openapi.json`` on a page that needs no network."""
+        page = STATIC / "apidocs.html"
+        if page.is_file():
+            return FileResponse(page, media_type="text/html")
+        return RedirectResponse("/openapi.json")
 
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
