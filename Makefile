@@ -89,3 +89,22 @@ bench: install
 
 clean:
 	rm -rf $(VENV) eventwire.duckdb build src/*.egg-info $(WORLD_ATLAS)
+
+.PHONY: load fuzz
+
+## The server under load (docs/reliability.md): `eventwire serve` on the sample corpus, started
+## and stopped by the script, LOAD_CLIENTS clients for LOAD_SECONDS s while POST /api/ingest
+## writes new articles; fails on any error or any article then unreadable.
+LOAD_CLIENTS ?= 50
+LOAD_SECONDS ?= 60
+load: install
+	rm -rf build/load && mkdir -p build/load
+	$(BIN)/eventwire ingest src/eventwire/data/sample/articles.jsonl --db build/load/load.duckdb
+	$(BIN)/python -m eventwire.web.load --start build/load/load.duckdb \
+		--clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS) --ingest-while 2
+
+## Fuzz the REST API from its OpenAPI document (tests/web/test_fuzz.py), FUZZ_EXAMPLES per
+## operation and mode instead of the test suite's 10.
+FUZZ_EXAMPLES ?= 300
+fuzz: install
+	EVENTWIRE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/web/test_fuzz.py

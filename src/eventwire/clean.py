@@ -280,6 +280,9 @@ def dateline(text: str) -> tuple[str, str]:
     return "", ""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Clean:
     """Stage: the text the parser reads (``Article.clean``) and its map back to
     ``Article.text``, which is left as given; empty results are rejected with a reason."""
@@ -291,6 +294,16 @@ class Clean:
     def __call__(self, article: Article) -> Article:
         if article.status == "rejected":
             return article
+        for part, value in (("text", article.text), ("title", article.title)):
+            bad = _SURROGATE.search(value)
+            if bad:  # Python strings can hold them; no later stage, nor the store, can
+                article.status = "rejected"
+                article.reason = (
+                    f"the {part} is not valid Unicode: a lone surrogate U+{ord(bad.group()):04X}"
+                    f" at character {bad.start()} (bytes decoded with errors='surrogateescape'?);"
+                    " decode it properly or replace it"
+                )
+                return article
         article.clean, article.offsets = clean(article.text)
         article.place, article.agency = dateline(article.clean)
         if article.agency and not article.source:

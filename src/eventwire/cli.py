@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .config import DEFAULT_DB, DEFAULT_WAIT, Settings
-from .errors import EventwireError, InputError, UsageError
+from .errors import EventwireError, InputError, StoreError, UsageError
 from .models import Event
 
 if TYPE_CHECKING:
@@ -572,6 +572,19 @@ def _run_ingest(
         )
     except KeyboardInterrupt:
         summary.interrupted = True
+    except StoreError:
+        # the database failed midway (a full disk, a damaged file): say what was kept
+        # before the error itself is printed
+        if sys.stderr.isatty() and shown[0]:
+            click.echo("", err=True)
+        if summary.read:
+            click.echo(
+                f"stopped: {summary.stored} of the {summary.read} articles read were stored "
+                "before the database failed; once the cause is fixed, run the same command "
+                "again to continue (nothing is stored twice)",
+                err=True,
+            )
+        raise
     if sys.stderr.isatty() and shown[0]:
         click.echo("", err=True)
     for err in summary.rejected:

@@ -22,7 +22,7 @@ from ..config import MAX_BYTES
 from ..errors import InputError
 from ..fetch import Fetcher, is_url
 from ..models import Article
-from .base import FIELDS, Item, Options, text_id, too_big
+from .base import FIELDS, Item, Options, no_surrogates, text_id, too_big
 from .compressed import gunzip
 from .decode import decode_bytes, html_charset, is_binary
 from .detect import FORMATS, SUFFIX_FORMATS, check_format, format_of, unsupported
@@ -158,8 +158,18 @@ def read_stream(
     """Articles from an already-open text stream (as stdin is read)."""
     check_format(input_format)
     opts = Options(date=date, columns=dict(columns or {}))
-    data = stream.read().encode("utf-8")
+    data = _utf8(stream.read())
     yield from _read_data(data, input_format, origin, "stdin", opts, empty="empty input")
+
+
+def _utf8(text: str) -> bytes:
+    """A text stream's contents as bytes again: what Python read as undecodable bytes
+    (``surrogateescape``, as it reads stdin) becomes those bytes, and any other lone
+    surrogate U+FFFD, so that the usual decoding decides and nothing raises."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return no_surrogates(text).encode("utf-8")
 
 
 def walk(
@@ -337,7 +347,7 @@ def _read_stdin(opts: Options, fmt: str) -> Iterator[Item]:
     if fmt == "warc" and buffer is not None:
         yield from read_warc(buffer, STDIN, opts)
         return
-    data = buffer.read(opts.max_bytes + 1) if buffer else sys.stdin.read().encode("utf-8")
+    data = buffer.read(opts.max_bytes + 1) if buffer else _utf8(sys.stdin.read())
     if len(data) > opts.max_bytes:
         yield InputError(STDIN, f"input is over the {opts.max_bytes:,}-byte limit")
         return

@@ -7,6 +7,7 @@ importing each other (and without an import cycle through the package).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -45,3 +46,12 @@ def text_id(text: str) -> str:
 def too_big(size: int, limit: int, what: str = "file") -> str:
     """The oversized-input reason; it always names the limit so the user knows what to raise."""
     return f"{what} is {size:,} bytes, over the {limit:,}-byte limit"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (what a JSON escape such as ``"\\ud800"`` decodes
+    to) replaced by U+FFFD: such a string cannot be written as UTF-8, stored or hashed."""
+    return _SURROGATE.sub("\ufffd", text)

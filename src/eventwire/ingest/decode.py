@@ -35,6 +35,10 @@ _WESTERN = frozenset(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+#: Python codecs a page may name that are no character set: they read backslash escapes
+#: (and make lone surrogates of "\\ud800") or refuse everything.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def bom_encoding(data: bytes) -> str | None:
@@ -60,19 +64,24 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str | None, 
         return None, BINARY
     bom = bom_encoding(data)
     for encoding in (bom, "utf-8", declared):
-        if not encoding:
-            continue
-        try:
-            return data.decode(encoding), ""
-        except (UnicodeDecodeError, LookupError):
-            continue
-    guess = _guess(data)
-    if guess is not None:
-        try:
-            return data.decode(guess), ""
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return None, UNKNOWN_ENCODING
+        text = _decoded(data, encoding) if encoding else None
+        if text is not None:
+            return text, ""
+    guess = _guess(data)  # slow: only when nothing else reads the bytes
+    text = _decoded(data, guess) if guess else None
+    return (text, "") if text is not None else (None, UNKNOWN_ENCODING)
+
+
+def _decoded(data: bytes, encoding: str) -> str | None:
+    """The bytes read in ``encoding``, or ``None`` when it fails, names no character
+    set, or gives a string that is not Unicode text (lone surrogates, as UTF-7 can)."""
+    try:
+        if codecs.lookup(encoding).name in _NOT_CHARSETS:
+            return None
+        text = data.decode(encoding)
+    except (UnicodeError, LookupError, ValueError):  # "undefined" raises bare UnicodeError
+        return None
+    return None if _SURROGATE.search(text) else text
 
 
 def _guess(data: bytes) -> str | None:
@@ -96,11 +105,7 @@ def _guess(data: bytes) -> str | None:
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+    return _decoded(data, encoding) is not None
 
 
 def html_charset(data: bytes, content_type: str = "") -> str | None:

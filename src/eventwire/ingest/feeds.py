@@ -11,6 +11,7 @@ A JSON Feed (jsonfeed.org, versions 1 and 1.1) is a ``.json`` file, so
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -19,7 +20,7 @@ import feedparser
 
 from ..errors import InputError
 from ..models import Article
-from .base import Item, Options, text_id
+from .base import Item, Options, no_surrogates, text_id
 from .dates import choose_date, normalize_date
 from .html import html_to_text
 
@@ -28,9 +29,17 @@ NOT_A_FEED = "not an RSS or Atom feed"
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 
 
+#: A numeric character reference ("&#8217;", "&#x2019;").
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+
+
 def read_feed(data: bytes, origin: str, opts: Options) -> Iterator[Item]:
     """Entries as articles (origin ``file#N``); the feed's title is each article's source."""
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(_CHAR_REF.sub(_char_ref, data)))
+    except Exception as exc:  # feedparser's SGML fallback has more corners than these
+        yield InputError(origin, f"cannot parse the feed ({type(exc).__name__}: {exc})")
+        return
     if not parsed.get("version"):  # feedparser names the RSS/Atom dialect it recognised
         problem = parsed.get("bozo_exception")
         yield InputError(origin, NOT_A_FEED + (f" ({problem})" if problem else ""))
@@ -41,6 +50,17 @@ def read_feed(data: bytes, origin: str, opts: Options) -> Iterator[Item]:
     outlet = html_to_text(parsed.feed.get("title", "") or "")
     for n, entry in enumerate(parsed.entries, start=1):
         yield _entry_article(entry, f"{origin}#{n}", outlet, opts)
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    """A reference to no character (``&#xD800;``, ``&#99999999;``) as U+FFFD, which
+    XML and HTML say it means: feedparser's own fallback raises on them."""
+    hexa, decimal = m.group(1), m.group(2)
+    digits = (hexa or decimal).lstrip(b"0") or b"0"
+    if len(digits) > 7:
+        return b"&#xFFFD;"
+    code = int(hexa, 16) if hexa else int(decimal)
+    return b"&#xFFFD;" if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF else m.group()
 
 
 def _entry_article(entry: Any, where: str, outlet: str, opts: Options) -> Item:
@@ -150,7 +170,7 @@ def _json_item_article(item: Mapping[str, Any], where: str, outlet: str, opts: O
 def _json_str(value: object) -> str:
     """A JSON Feed field as text: strings stripped, numbers (some feeds' ids) as written."""
     if isinstance(value, str):
-        return value.strip()
+        return no_surrogates(value).strip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return ""

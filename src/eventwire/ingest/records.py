@@ -9,11 +9,13 @@ them all, and ``columns=`` overrides it when a user's names are unusual.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..errors import InputError
 from ..models import Article
-from .base import Item, Options, text_id
+from .base import Item, Options, no_surrogates, text_id
 from .dates import choose_date, normalize_date
 from .feeds import is_json_feed, read_json_feed
 
@@ -55,6 +57,7 @@ def to_article(
     if not isinstance(text, str) or not text.strip():
         label = opts.columns.get("text", "text")
         return InputError(where, f'missing or empty "{label}"')
+    text = no_surrogates(text)
     raw_date = raw("date")
     meta_date = normalize_date(raw_date) if raw_date is not None else None
     if raw_date is not None and meta_date is None:
@@ -70,32 +73,40 @@ def to_article(
     )
 
 
+#: What ends a JSON Lines record (the control characters JSON escapes inside strings).
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def read_jsonl(text: str, origin: str, opts: Options) -> Iterator[Item]:
-    """One article per line; a bad line is reported with its number and the rest go on."""
-    for n, line in enumerate(text.splitlines(), start=1):
+    """One article per line; a bad line is reported with its number and the rest go on.
+
+    Lines end at LF, CRLF or CR only: a JSON string may hold U+2028, U+0085 and the
+    like unescaped, where ``str.splitlines`` would break the record in two.
+    """
+    records = 0
+    for n, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
+        records += 1
         where = f"{origin}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+        obj, problem = _parse(line)
+        if problem:
+            yield InputError(where, problem)
             continue
         if not isinstance(obj, dict):
             yield InputError(where, 'a JSONL line must be an object with at least "text"')
             continue
         yield to_article(obj, where, opts)
+    if not records:
+        yield InputError(origin, "no records, only blank lines")
 
 
 def read_json(text: str, origin: str, name: str, opts: Options) -> Iterator[Item]:
     """A JSON file: one object (one article, id defaults to the file name), a list of
     them, or a JSON Feed (jsonfeed.org; one article per item, see ``feeds``)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield InputError(
-            origin, f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        )
+    data, problem = _parse(text, where="line {lineno} column {colno}")
+    if problem:
+        yield InputError(origin, problem)
         return
     if is_json_feed(data):  # jsonfeed.org: a feed's items, not one article
         yield from read_json_feed(data, origin, opts)
@@ -117,10 +128,38 @@ def read_json(text: str, origin: str, name: str, opts: Options) -> Iterator[Item
             yield InputError(where, 'a JSON list item must be an object with at least "text"')
 
 
+#: Deeper JSON is not a news record; Python's parser would overflow its stack on it.
+MAX_DEPTH_REASON = "JSON nested too deeply to read (thousands of levels of [ or {)"
+
+
+def _parse(text: str, where: str = "column {colno}") -> tuple[Any, str]:
+    """``(value, "")``, or ``(None, reason)`` when ``text`` is not JSON we can read.
+
+    A number too long for Python's int (over 4,300 digits) is kept as its digits, so that
+    one odd field does not cost the record; nesting too deep for the parser is a reason.
+    """
+    try:
+        return json.loads(text, parse_int=_int), ""
+    except json.JSONDecodeError as exc:
+        at = where.format(lineno=exc.lineno, colno=exc.colno)
+        return None, f"malformed JSON ({exc.msg} at {at})"
+    except RecursionError:
+        return None, MAX_DEPTH_REASON
+    except ValueError as exc:  # anything else the parser refuses
+        return None, f"malformed JSON ({exc})"
+
+
+def _int(digits: str) -> int | str:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits()
+        return digits
+
+
 def _as_str(value: object) -> str:
     """A field value as text; ``{"name": ...}`` objects (NewsAPI's source) give their name."""
     if isinstance(value, str):
-        return value
+        return no_surrogates(value)
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int | float):

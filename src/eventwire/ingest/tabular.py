@@ -38,17 +38,21 @@ def read_table(
         yield InputError(origin, problem)
         return
     row_no = 1
+    rows = 0
     while True:
         row_no += 1
         try:
             row = next(reader)
         except StopIteration:
+            if not rows:  # said, so that a header alone is not read as "nothing wrong"
+                yield InputError(origin, "no rows under the header")
             return
         except csv.Error as exc:
             yield InputError(f"{origin}:{row_no}", f"malformed CSV row ({exc})")
             return  # the reader cannot resynchronise after a broken quote
         if not any(cell.strip() for cell in row):
             continue  # blank line
+        rows += 1
         yield to_article(dict(zip(header, row, strict=False)), f"{origin}:{row_no}", opts)
 
 

@@ -9,6 +9,10 @@ out readers in other processes too. So a ``Store`` holds the file only while it
 works: each read opens, queries and closes, and a writer holds it for one batch
 (``session()``). Another process meeting the lock waits, up to ``wait`` seconds,
 instead of failing at once: ``eventwire events`` answers while an ingest runs.
+
+A file that is not a DuckDB database, or is truncated or corrupted, is refused with
+``StoreDamaged`` and never written to; a full disk or a read-only file is named as
+such (``_explain``), with what was and was not stored.
 """
 
 from __future__ import annotations
@@ -52,6 +56,131 @@ def lock_message(path: str | os.PathLike[str], waited: float = 0.0) -> str:
     )
 
 
+class StoreDamaged(StoreError):
+    """The file is not a DuckDB database, or is truncated or corrupted. It is left as it is:
+    eventwire never recreates or rewrites a file it cannot read."""
+
+
+class StoreFull(StoreError):
+    """The device holding the database (or its journal) has no space left."""
+
+
+#: What closing a written file does: DuckDB moves the journal (WAL) into the file.
+CHECKPOINT = "write the journal into the file (a checkpoint, when closing it)"
+
+
+def damaged_message(path: str | os.PathLike[str], why: str) -> str:
+    return (
+        f"{path} is damaged or is not an eventwire database: {why}. eventwire left the file "
+        "as it is; restore it from a backup, or pass --db to use another file (a missing "
+        "one is created)"
+    )
+
+
+def _explain(path: str | os.PathLike[str], exc: BaseException, what: str) -> StoreError | None:
+    """A StoreError that says what a DuckDB error means for the user, or None for others.
+
+    DuckDB reports a full disk, a read-only file and a damaged file with the operating
+    system's words inside an IO or transaction error; its exception classes do not tell
+    these apart.
+    """
+    text = str(exc)
+    low = text.lower()
+    if "no space left" in low or "disk quota exceeded" in low:
+        kept = (
+            f"what was committed is kept in the journal {os.fspath(path)}.wal and goes into "
+            "the file the next time it is opened"
+            if what == CHECKPOINT
+            else "nothing of it was written and what was stored before is kept"
+        )
+        return StoreFull(
+            f"no space left on the device holding {path}: cannot {what}; {kept}. Free some "
+            "space and run the same command again: it goes on where it stopped "
+            f"(DuckDB: {text})"
+        )
+    if any(w in low for w in ("read-only file system", "permission denied", "not permitted")):
+        return StoreError(
+            f"cannot {what}: {path} cannot be written ({_os_reason(low)}); nothing was written. "
+            f"eventwire writes the file and its journal {os.fspath(path)}.wal beside it: make "
+            "both writable, or pass --db to use another file; commands that only read "
+            f"(events, stats, serve) still work (DuckDB: {text})"
+        )
+    if "not a valid duckdb database file" in low:
+        size = _size(path)
+        why = (
+            "the file is empty (0 bytes)"
+            if size == 0
+            else "it does not start with a DuckDB header (another kind of file, or its first "
+            "bytes were overwritten)"
+        )
+        return StoreDamaged(damaged_message(path, why))
+    if "corrupt database file" in low or "checksum" in low:
+        return StoreDamaged(
+            damaged_message(
+                path, f"part of it fails DuckDB's checksum, its bytes were changed ({text})"
+            )
+        )
+    if "could not read enough bytes" in low:
+        return StoreDamaged(
+            damaged_message(
+                path, f"it is shorter than its own header says, it was truncated ({text})"
+            )
+        )
+    return None
+
+
+def _os_reason(low: str) -> str:
+    if "read-only file system" in low:
+        return "it is on a read-only file system"
+    if "permission denied" in low:
+        return "permission denied"
+    return "the operating system does not permit it (an immutable file?)"
+
+
+def _size(path: str | os.PathLike[str]) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return None
+
+
+def _check_length(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Refuse a truncated file before a writer reads, or writes into, its missing part.
+
+    The file must reach the last block that a table's data sits in (index and catalog
+    blocks are not listed, so the bound is a low one: never a false alarm). DuckDB itself
+    notices a missing block only when a query reads it, which for an ingest may be after
+    minutes of coding, or never before it writes. Skipped while a journal (WAL) waits to
+    be replayed: the check is for a file at rest.
+    """
+    if path == ":memory:" or os.path.exists(path + ".wal"):
+        return
+    size = _size(path)
+    if size is None:
+        return
+    row = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+    block_size = int(row[0]) if row and row[0] else 0
+    last = -1
+    tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+    for (table,) in tables:
+        quoted = table.replace("'", "''")
+        found = con.execute(
+            "SELECT max(block_id), max(list_max(additional_block_ids)) "
+            f"FROM pragma_storage_info('{quoted}') WHERE block_id >= 0"
+        ).fetchone()
+        for value in found or ():
+            if value is not None:
+                last = max(last, int(value))
+    if block_size and last >= 0 and size < (last + 1) * block_size:
+        raise StoreDamaged(
+            damaged_message(
+                path,
+                f"it is truncated: {size} bytes, but its data reaches block {last} of "
+                f"{block_size} bytes",
+            )
+        )
+
+
 def _is_lock_error(exc: BaseException) -> bool:
     # DuckDB 2.0 says 'IO Error: Could not set lock on file "...": Conflicting lock is
     # held in ... (PID n)'; the exception class alone also covers "file not found".
@@ -84,7 +213,17 @@ def _connect(path: str | os.PathLike[str], read_only: bool) -> duckdb.DuckDBPyCo
                 f"{path} is open in this process in the other mode (read-only vs "
                 "read-write); close that Store or its session first"
             ) from exc
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
+        what = "open it" if read_only else "open it for writing"
+        raise _explain(path, exc, what) or StoreError(
+            f"cannot open database {path}: {exc}"
+        ) from exc
+
+
+def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass  # the error that made us close is the one to report
 
 
 @dataclass
@@ -117,6 +256,7 @@ class Store:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._depth = 0  # nested sessions share one connection
         self._closed = False
+        self._checked = False  # the file's length, once, before this store first writes
         # ":memory:" lives only as long as its connection: keep it for the Store's life.
         self._keep = self.path == ":memory:"
         with self.session():  # create or migrate the schema now, and fail early
@@ -140,13 +280,18 @@ class Store:
                 time.sleep(min(delay, left))
                 delay = min(delay * 2, 0.25)
         try:
+            if not self.read_only and not self._checked:
+                _check_length(con, self.path)  # once: a file at rest, before any write
+                self._checked = True
             ensure_schema(con, self.path, self.read_only)
         except StoreError:
-            con.close()
+            _close_quietly(con)
             raise
         except duckdb.Error as exc:
-            con.close()
-            raise StoreError(f"cannot set up the database schema in {self.path}: {exc}") from exc
+            _close_quietly(con)
+            raise _explain(self.path, exc, "set up the database schema") or StoreError(
+                f"cannot set up the database schema in {self.path}: {exc}"
+            ) from exc
         return con
 
     @contextmanager
@@ -158,19 +303,30 @@ class Store:
             if self._con is None:
                 self._con = self._open()
             self._depth += 1
+            failed = True
             try:
                 yield self._con
+                failed = False
             finally:
                 self._depth -= 1
                 if self._depth == 0 and not self._keep:
-                    self._release()
+                    # closing writes the journal into the file (a checkpoint); when that
+                    # fails after another error, the first error is the one to report
+                    self._release(quiet=failed)
 
-    def _release(self) -> None:
-        if self._con is not None:
-            try:
-                self._con.close()
-            finally:
-                self._con = None
+    def _release(self, quiet: bool = False) -> None:
+        if self._con is None:
+            return
+        con, self._con = self._con, None
+        try:
+            con.close()
+        except duckdb.Error as exc:
+            if quiet:
+                return
+            # what was committed is in the journal, replayed at the next open
+            raise _explain(self.path, exc, CHECKPOINT) or StoreError(
+                f"cannot close {self.path}: {exc}"
+            ) from exc
 
     def close(self) -> None:
         """Release the file (and its lock) for good. Safe to call twice."""
@@ -200,7 +356,9 @@ class Store:
             try:
                 yield con
             except duckdb.Error as exc:
-                raise StoreError(f"{what} failed on {self.path}: {exc}") from exc
+                raise _explain(self.path, exc, what) or StoreError(
+                    f"{what} failed on {self.path}: {exc}"
+                ) from exc
 
     @contextmanager
     def _transaction(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -220,7 +378,7 @@ class Store:
                 except duckdb.Error:
                     pass  # a failed COMMIT may already have ended the transaction
                 if isinstance(exc, duckdb.Error):
-                    raise StoreError(
+                    raise _explain(self.path, exc, what) or StoreError(
                         f"cannot {what} in {self.path}; nothing was written: {exc}"
                     ) from exc
                 raise

@@ -9,6 +9,7 @@ no traceback ever reaches a client. ``docs/api.md`` documents every endpoint.
 
 import hmac
 import logging
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +51,10 @@ MAX_TEXT = 200_000
 MAX_ARTICLES = 100
 #: Page size: default and most.
 PAGE, MAX_PAGE = 50, 500
+#: Rows a page may skip at most (DuckDB's OFFSET is a 64-bit integer).
+MAX_OFFSET = 1_000_000_000
+#: Bytes of a request's path and of its query string (percent-encoded, as sent).
+MAX_PATH, MAX_QUERY = 2_048, 8_192
 #: What articles sent to ``POST /api/ingest`` are named by in the store ("api#<id>").
 API_INPUT = "api"
 STATIC = Path(__file__).parent / "static"
@@ -62,6 +67,7 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    414: "uri_too_long",
     422: "unprocessable",
     500: "internal",
     503: "unavailable",
@@ -73,6 +79,34 @@ _NO_INDEX = """<!doctype html>
 See the API at <a href="/docs">/docs</a> (<a href="/openapi.json">/openapi.json</a>).</p>
 </body></html>
 """
+
+
+class ErrorDetail(BaseModel):
+    status: int = Field(description="The HTTP status again")
+    code: str = Field(description="One word for the status: " + ", ".join(ERROR_CODES.values()))
+    message: str = Field(description="What was wrong, for a person")
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every error."""
+
+    error: ErrorDetail
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses, all in the one error shape."""
+    said = {
+        400: "A bad query or path value",
+        401: "No token, or not the server's",
+        403: "The server takes no writes (started without a token)",
+        404: "No such thing",
+        413: "The request body (or text) is over the limit",
+        414: "The path or query string is over the limit",
+        422: "A body that is not the JSON described, or a text that cannot be coded",
+        500: "A bug: see the server's log",
+        503: "Another process held the database too long",
+    }
+    return {s: {"model": ErrorBody, "description": said[s]} for s in statuses}
 
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -137,6 +171,30 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class UrlLimit:
+    """Refuse paths over ``MAX_PATH`` bytes and query strings over ``MAX_QUERY`` bytes
+    (414) before any route or filter sees them: no filter needs more."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+            query = scope.get("query_string", b"")
+            problem = ""
+            if len(path) > MAX_PATH:
+                problem = f"the path is {len(path):,} bytes, over the {MAX_PATH:,}-byte limit"
+            elif len(query) > MAX_QUERY:
+                problem = (
+                    f"the query string is {len(query):,} bytes, over the {MAX_QUERY:,}-byte limit"
+                )
+            if problem:
+                await error_response(414, problem)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SafetyHeaders:
@@ -252,10 +310,20 @@ def event_filter(
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size, at most {MAX_PAGE}")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET:,}")
+]
 
 
 class CodeRequest(BaseModel):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"text": "Chad recalled its ambassador from Sudan on Friday.", "date": "2024-06-07"}
+            ]
+        }
+    }
+
     text: str = Field(description=f"The text to code, at most {MAX_TEXT:,} characters")
     date: str | None = Field(None, description="Publication date, YYYY-MM-DD")
     title: str | None = Field(None, description="A headline given apart from the text")
@@ -271,6 +339,24 @@ class IngestArticle(BaseModel):
 
 
 class IngestRequest(BaseModel):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "articles": [
+                        {
+                            "id": "n-1",
+                            "date": "2024-06-07",
+                            "title": "Envoy recalled",
+                            "source": "Test Wire",
+                            "text": "Chad recalled its ambassador from Sudan on Friday.",
+                        }
+                    ]
+                }
+            ]
+        }
+    }
+
     articles: list[IngestArticle] = Field(min_length=1, max_length=MAX_ARTICLES)
 
 
@@ -285,6 +371,34 @@ def _api_item(record: IngestArticle, n: int) -> Item:
         item.ref = item.id
         item.id = identity(API_INPUT, item.id, whole=False)
     return item
+
+
+# ------------------------------------------------------------------------- HTML pages
+
+#: For pages without a policy of their own: nothing but this server, no scripts inline.
+DEFAULT_CSP = "default-src 'self'; object-src 'none'; base-uri 'none'"
+_CSP_META = re.compile(
+    r"""<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=(["'])(.+?)\1""",
+    re.IGNORECASE,
+)
+
+
+def csp(html: str) -> str:
+    """The Content-Security-Policy header for a page: the policy of its own ``<meta>``
+    tag (or ``DEFAULT_CSP``), plus ``frame-ancestors 'none'``, which only a header can
+    say."""
+    found = _CSP_META.search(html)
+    policy = found.group(2).strip().rstrip(";") if found else DEFAULT_CSP
+    return f"{policy}; frame-ancestors 'none'"
+
+
+def html_page(page: Path) -> Response:
+    """A page of ``static/`` with its policy as an HTTP header too."""
+    return FileResponse(
+        page,
+        media_type="text/html",
+        headers={"Content-Security-Policy": csp(page.read_text(encoding="utf-8"))},
+    )
 
 
 # ------------------------------------------------------------------------------- app
@@ -309,6 +423,8 @@ def create_app(
     bearer = HTTPBearer(auto_error=False, description="The server's EVENTWIRE_TOKEN")
 
     app = FastAPI(
+        # every route may answer these, in the one error shape (not FastAPI's own 422)
+        responses=_errors(400, 404, 413, 414, 422, 500, 503),
         # FastAPI's /docs and /redoc load their scripts from a CDN: /docs is our own page
         docs_url=None,
         redoc_url=None,
@@ -326,8 +442,9 @@ def create_app(
     )
     app.state.db_path = db
     app.state.coder = coder
-    app.add_middleware(SafetyHeaders)
     app.add_middleware(BodyLimit, max_body=max_body)
+    app.add_middleware(UrlLimit)
+    app.add_middleware(SafetyHeaders)  # outermost: on every response, errors included
 
     # -- errors: one shape, no traceback -------------------------------------------------
     @app.exception_handler(HTTPException)
@@ -377,8 +494,10 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
-        # the traceback goes to the server's log (the ASGI server logs what is re-raised)
-        return error_response(500, "internal error; see the server's log")
+        # the traceback goes to the server's log (the ASGI server logs what is re-raised).
+        # Starlette answers this outside every middleware: the safety headers go on here.
+        headers = {k.decode(): v.decode() for k, v in SafetyHeaders.HEADERS}
+        return error_response(500, "internal error; see the server's log", headers)
 
     @contextmanager
     def reading() -> Iterator[Store]:
@@ -532,7 +651,12 @@ def create_app(
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
-    @app.post("/api/ingest", tags=["coding"], dependencies=[Depends(authorised)])
+    @app.post(
+        "/api/ingest",
+        tags=["coding"],
+        dependencies=[Depends(authorised)],
+        responses=_errors(401, 403),
+    )
     def ingest(body: IngestRequest) -> dict[str, Any]:
         """Code and store articles as `eventwire ingest` does: copies of stored stories
         join them, an id already stored with the same text adds nothing, and what cannot
@@ -560,15 +684,15 @@ def create_app(
     def index() -> Response:
         page = STATIC / "index.html"
         if page.is_file():
-            return FileResponse(page, media_type="text/html")
-        return HTMLResponse(_NO_INDEX)
+            return html_page(page)
+        return HTMLResponse(_NO_INDEX, headers={"Content-Security-Policy": csp(_NO_INDEX)})
 
     @app.get("/docs", include_in_schema=False)
     def api_page() -> Response:
         """Every endpoint of ``/openapi.json`` on a page that needs no network."""
         page = STATIC / "apidocs.html"
         if page.is_file():
-            return FileResponse(page, media_type="text/html")
+            return html_page(page)
         return RedirectResponse("/openapi.json")
 
     if STATIC.is_dir():
