@@ -417,6 +417,9 @@ def create_app(
     db = str(db_path)
     if not Path(db).is_file():
         raise UsageError(f"no database at {db}; run `eventwire ingest PATH` first or pass --db")
+    # open it once now: a damaged or foreign file is refused at start (StoreDamaged names
+    # it), not with a 500 on every request while /healthz still answers
+    Store(db, read_only=True, wait=wait).close()
     settings = Settings.from_env(db=db, workers=1, wait=wait)
     coder = Coder(settings)
     gate = Gate()
