@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from . import tagmap
@@ -98,16 +99,18 @@ _TIME_UNITS = frozenset(
     "minute minutes hour hours day days week weeks month months year years".split()
 )
 _TIME_AFTER = frozenset({"after", "before", "later", "earlier", "ago", "into"})
+_TIME_UNIT_IDS = numpy.array(sorted(map(get_string_id, _TIME_UNITS)), dtype=numpy.uint64)
 
 
 def time_compounds(doc: Doc) -> Doc:
     """ "visited Damascus days after the fall": the parser joins the name and the time
     unit ("Damascus days") and makes the unit the object. The name is put back as the
     object and the time unit hung on the verb as the adverbial it is."""
-    for unit in doc:
+    # only the time units are looked at (found in the array of lower-case forms)
+    units = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _TIME_UNIT_IDS)).tolist()
+    for unit in (doc[i] for i in units):
         if (
-            unit.lower_ in _TIME_UNITS
-            and unit.dep_ in {"dobj", "obj", "pobj"}
+            unit.dep_ in {"dobj", "obj", "pobj"}
             and unit.i + 1 < len(doc)
             and doc[unit.i + 1].lower_ in _TIME_AFTER
             and unit.i > 0
@@ -133,7 +136,10 @@ def headlines(doc: Doc, nlp: Language, skip: str) -> Doc:
     parse (the added word is left out; the text and offsets stay the user's). Names joined
     to a time unit are mended first (``time_compounds``)."""
     time_compounds(doc)
+    spaces = doc.to_array(IS_SPACE)
     for sent in list(doc.sents):
+        if sent.end - sent.start - int(spaces[sent.start : sent.end].sum()) > HEADLINE_TOKENS:
+            continue  # too many words for a headline (``_is_headline``): none made into tokens
         words = [t for t in sent if not t.is_space]
         if not _is_headline(words):
             continue

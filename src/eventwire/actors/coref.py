@@ -13,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from spacy.tokens import Token
+import numpy
+from spacy.attrs import LOWER, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
 
 from ..geo.places import countries_by_continent
 from ..models import Actor
@@ -44,6 +48,20 @@ COUNTS = {word: int(n) for word, n in _WORDS.table("number_words").items()}
 #: "the three European countries": the continent (GeoNames code) whose states count.
 CONTINENT_ADJECTIVES = _WORDS.table("continent_adjectives")
 WINDOW = 2  # sentences before the current one that a reference may reach back to
+#: The unions ``is_reference`` tests, made once.
+_THING_OR_PLURAL = THING_PRONOUNS | PLURAL_PRONOUNS
+_COUNTED_PLURALS = STATE_PLURALS | PERSON_PLURALS
+_DEFINITE_NOUNS = STATE_NOUNS | BODY_NOUNS | GROUP_NOUNS
+_ACTOR_PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
+_DETERMINER_DEPS = frozenset({"det", "predet", "nummod"})
+#: The lower-case forms of every pronoun ``is_reference`` knows, as spaCy string ids.
+_PRONOUN_IDS = numpy.array(
+    sorted(
+        get_string_id(w)
+        for w in PERSON_PRONOUNS | PLURAL_OBJECT_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS
+    ),
+    dtype=numpy.uint64,
+)
 
 
 @dataclass(slots=True)
@@ -77,22 +95,32 @@ def is_reference(token: Token, kb: KnowledgeBase | None = None) -> bool:
     low = token.lower_
     if low in PERSON_PRONOUNS or low in PLURAL_OBJECT_PRONOUNS:
         return True
-    if low in THING_PRONOUNS | PLURAL_PRONOUNS:
+    if low in _THING_OR_PLURAL:
         # "it" as an object is mostly a thing ("denied it"); as a subject or owner, a state;
         # and as the object of "urged it to", "threatened it with", an actor
-        if token.dep_ in {"nsubj", "nsubjpass", "poss", "agent"}:
+        dep = token.dep_
+        if dep in _ACTOR_PRONOUN_DEPS:
             return True
-        return token.dep_ in {"dobj", "obj"} and token.head.lemma_.lower() in ACTOR_OBJECT_VERBS
+        return dep in {"dobj", "obj"} and token.head.lemma_.lower() in ACTOR_OBJECT_VERBS
     if token.pos_ != "NOUN":
         return False
-    kids = {c.lower_ for c in token.children if c.dep_ in {"det", "predet", "nummod"}}
-    if low in STATE_PLURALS | PERSON_PLURALS and kids & COUNTS.keys():
+    kids = {c.lower_ for c in token.children if c.dep_ in _DETERMINER_DEPS}
+    if low in _COUNTED_PLURALS and kids & COUNTS.keys():
         return True
     if "the" not in kids or _has_own_side(token):
         return False
-    if low in STATE_NOUNS | BODY_NOUNS | GROUP_NOUNS:
+    if low in _DEFINITE_NOUNS:
         return True
     return kb is not None and bool(kb.nouns.get(low) or kb.titles.get(low))
+
+
+def reference_candidates(doc: Doc) -> list[int]:
+    """Indices of the tokens ``is_reference`` may be true of, in order: a pronoun of its
+    lists or a noun; it is false of every other word, so a pass over all references needs
+    to look at these only."""
+    arrays = doc.to_array([LOWER, POS])
+    maybe = numpy.isin(arrays[:, 0], _PRONOUN_IDS) | (arrays[:, 1] == POS_IDS["NOUN"])
+    return numpy.flatnonzero(maybe).tolist()
 
 
 def _has_own_side(token: Token) -> bool:

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy
+from spacy.attrs import DEP, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -32,6 +36,7 @@ OPAQUE_PREPS = _WORDS["opaque_preps"]
 #: Entity labels whose inner words must not give a country ("Center for European Policy").
 _OPAQUE_ENTS = frozenset({"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 _DASHES = "—–-"
+_PROPN, _POBJ = POS_IDS["PROPN"], get_string_id("pobj")
 
 
 @dataclass(slots=True)
@@ -184,8 +189,10 @@ def _countries_named(doc: Doc, chosen: Chosen, date: str | None, ents: list[Span
     for ent in ents:
         if ent.label_ in {"GPE", "LOC", "FAC"}:
             named.add(place_country(ent.text))
-    for tok in doc:
-        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
+    tags = doc.to_array([POS, DEP])  # the proper nouns that are objects, found without Tokens
+    for i in numpy.flatnonzero((tags[:, 0] == _PROPN) & (tags[:, 1] == _POBJ)).tolist():
+        tok = doc[i]
+        if tok.head.lower_ in PLACE_PREPS:
             named.add(place_country(tok.text))  # "fighting around Goma", tagged a person
     named.discard("")
     return named

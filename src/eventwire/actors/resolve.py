@@ -16,12 +16,21 @@ from spacy.tokens import Doc, Token
 
 from ..geo.places import KIND_WORDS, lookup, place_country
 from ..models import Actor, Mention
-from .coref import Antecedent, is_reference, reference
+from .coref import Antecedent, is_reference, reference, reference_candidates
 from .kb import INTERNATIONAL, Entry, KnowledgeBase, word_lists
 from .matching import KbSpan, choose, dateline_span, match
 from .people import People
 from .sectors import Sectors
-from .syntax import conjuncts, entity, is_modifier, is_subject, left_edge, phrase, sentence_of
+from .syntax import (
+    conjuncts,
+    entity,
+    is_modifier,
+    is_subject,
+    left_edge,
+    nouns,
+    phrase,
+    sentence_of,
+)
 
 _WORDS = word_lists()
 #: Dependency labels through which a head noun takes its nationality.
@@ -69,6 +78,17 @@ class DocActors:
         self.dateline = dateline
         self.acronyms: dict[str, Token] = {}  # "RUF" -> head of "Revolutionary United Front"
         self._antecedents: list[Antecedent] | None = None
+        #: Memos of the pure per-token questions, by token index (see ``_settled``).
+        self._references: dict[int, bool] = {}
+        self._referents: dict[int, list[Actor]] = {}
+        self._groups: dict[tuple[int, bool], list[Actor]] = {}
+        #: True while ``antecedents`` builds its list; ``_partial_reads`` counts the
+        #: times the unfinished list was handed out meanwhile.
+        self._building = False
+        self._partial_reads = 0
+        #: False until the people and acronyms are registered: answers before then are
+        #: not the document's final ones and are not kept.
+        self._ready = False
         #: spaCy rebuilds ``doc.text`` on every access: read it once per document.
         self.text = doc.text
         #: Character offsets of the dateline; (-1, -1) when there is none.
@@ -80,6 +100,7 @@ class DocActors:
         )
         self.people.register()
         self._register_acronyms()
+        self._ready = True
 
     # -- set-up --------------------------------------------------------------
     def _mistagged_country(self, token: Token) -> bool:
@@ -94,10 +115,11 @@ class DocActors:
     def _register_acronyms(self) -> None:
         """ "the Liberian Peace Council (LPC)": later "LPC" is the same actor."""
         doc = self.doc
+        texts = [t.text for t in doc]  # each token made once, not three times per word
         for i in range(1, len(doc) - 2):
-            tok = doc[i + 1]
-            if doc[i].text != "(" or doc[i + 2].text != ")":
+            if texts[i] != "(" or texts[i + 2] != ")":
                 continue
+            tok = doc[i + 1]
             if not (tok.is_upper and 2 <= len(tok.text) <= 8 and tok.is_alpha):
                 continue
             if tok.text in self.kb.surfaces or tok.text in self.acronyms:
@@ -119,8 +141,8 @@ class DocActors:
         """
         if self.in_dateline(token):
             return None
-        if is_reference(token, self.kb):
-            found = reference(self, token)
+        if self.is_reference(token):
+            found = self.reference(token)
             return found[0] if found else None
         if token.ent_type_ in _NOT_ACTOR_ENTS and not self._mistagged_country(token):
             return None
@@ -224,11 +246,27 @@ class DocActors:
 
     def resolve_group(self, token: Token, agent: bool = False) -> list[Actor]:
         """Like ``resolve``, but "US and South Korean officials" gives one actor per country
-        and "both countries" the two states named before."""
+        and "both countries" the two states named before.
+
+        Asked again for the same word (every noun is resolved for ``antecedents``, then
+        again by the events), the first answer is given, as fresh copies: see ``_settled``
+        for when an answer is kept.
+        """
+        key = (token.i, agent)
+        known = self._groups.get(key)
+        if known is not None:
+            return _copies(known)
+        reads = self._partial_reads
+        found = self._resolve_group(token, agent)
+        if self._settled(reads):
+            self._groups[key] = _copies(found)
+        return found
+
+    def _resolve_group(self, token: Token, agent: bool) -> list[Actor]:
         if self.in_dateline(token):
             return []
-        if is_reference(token, self.kb):
-            return reference(self, token)
+        if self.is_reference(token):
+            return self.reference(token)
         if token.i not in self.spans and token.ent_type_ != "PERSON":
             sector = self.sectors.of(token)
             if sector:
@@ -321,9 +359,11 @@ class DocActors:
                 "igo" if a.actor.country in INTERNATIONAL else "org"
             )
             self._add_mention(found, a.actor, kind)
-        for token in self.doc:
-            if is_reference(token, self.kb):
-                for actor in reference(self, token):
+        doc = self.doc
+        for i in reference_candidates(doc):
+            token = doc[i]
+            if self.is_reference(token):
+                for actor in self.reference(token):
                     self._add_mention(found, actor, "reference")
         return sorted(found.values(), key=lambda m: (m.start, m.end))
 
@@ -350,13 +390,12 @@ class DocActors:
         """The mentions later references may point back to, in text order."""
         if self._antecedents is None:
             self._antecedents = []
+            self._building = True
             seen: set[tuple[int, int, str]] = set()
-            for token in self.doc:
-                if (
-                    token.pos_ not in {"NOUN", "PROPN"}
-                    or is_reference(token, self.kb)
-                    or is_modifier(token)
-                ):
+            doc = self.doc
+            for i in nouns(doc):
+                token = doc[i]
+                if self.is_reference(token) or is_modifier(token):
                     continue
                 kb = self.spans.get(token.i)
                 if kb is not None and token.i != kb.end - 1:
@@ -381,7 +420,45 @@ class DocActors:
                             Antecedent(token.idx, sent, "group", actor, is_subject(token), True)
                         )
             self._antecedents.sort(key=lambda m: m.start)
+            self._building = False
+        elif self._building:
+            self._partial_reads += 1  # a reference met while the list is being built
         return self._antecedents
+
+    # -- memos ---------------------------------------------------------------
+    def _settled(self, reads: int) -> bool:
+        """Whether an answer just worked out is the document's final one, and may be kept.
+
+        Everything an answer reads is fixed once ``__init__`` is done (the knowledge-base
+        spans, the people and acronyms registered) except the antecedents: those are
+        built lazily, and a reference met while they are being built (``antecedents``
+        resolves every noun) sees only the ones before it. So an answer is kept after
+        ``__init__`` unless it read the unfinished list (``reads``, the count of such reads
+        when it was begun, has moved). Answers kept while the list is built read no
+        antecedents at all, so they are the same once it is finished; and any answer
+        given from a memo while it is built is one of these (before the list is begun no
+        reference has been met: the first one begins it).
+        """
+        return self._ready and self._partial_reads == reads
+
+    def is_reference(self, token: Token) -> bool:
+        """``coref.is_reference`` with this knowledge base, once per word (it depends on the
+        word and its parse alone)."""
+        known = self._references.get(token.i)
+        if known is None:
+            known = self._references[token.i] = is_reference(token, self.kb)
+        return known
+
+    def reference(self, token: Token) -> list[Actor]:
+        """``coref.reference``, once per word when the answer is final (``_settled``)."""
+        known = self._referents.get(token.i)
+        if known is not None:
+            return _copies(known)
+        reads = self._partial_reads
+        found = reference(self, token)
+        if self._settled(reads):
+            self._referents[token.i] = _copies(found)
+        return found
 
     def _kind(self, token: Token) -> str:
         kb = self.spans.get(token.i)
@@ -446,8 +523,8 @@ class DocActors:
         if kb is not None:
             country, _ = kb.entry.at(self.date)
             return [country] if country else []
-        if is_reference(c, self.kb):  # "the country's riot police"
-            return [a.country for a in reference(self, c) if a.country]
+        if self.is_reference(c):  # "the country's riot police"
+            return [a.country for a in self.reference(c) if a.country]
         if c.ent_type_ == "PERSON" or self.people.named(c.text):
             person = self.people.lookup(c.text)  # "Netanyahu's office"
             if person is not None and person.country:
@@ -456,6 +533,12 @@ class DocActors:
         if backers:  # "Vietnamese-led forces", "U.S.-backed fighters"
             return [a.country for a in backers if a.country]
         return self._countries_from_modifiers(c, depth + 1)
+
+
+def _copies(actors: list[Actor]) -> list[Actor]:
+    """New ``Actor`` objects equal to these: a memo's answer must not be changed through
+    what a caller was given (``pipeline`` fills in a title's unplaced person in place)."""
+    return [Actor(a.text, a.name, a.country, a.sector, a.start, a.end) for a in actors]
 
 
 def _place_of(pobj: Token) -> str:

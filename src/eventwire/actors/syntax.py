@@ -3,11 +3,15 @@ conjuncts, which sentence a token is in. Grammar only (dependency labels), no wo
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+import numpy
+from spacy.attrs import POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.tokens import Doc, Span, Token
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 _POSSESSIVES = ("’s", "'s")
+_NOUN_POS = numpy.array([POS_IDS["NOUN"], POS_IDS["PROPN"]], dtype=numpy.uint64)
 
 
 def entity(token: Token) -> Span | None:
@@ -73,10 +77,23 @@ def is_subject(token: Token) -> bool:
 
 
 def sentence_of(token: Token) -> int:
-    """The index of the token's sentence in its document."""
+    """The index of the token's sentence in its document.
+
+    Read from one list per document, made on the first call: a token's sentence is the
+    count of sentence starts after the first token up to it, as ``doc.sents`` and
+    ``token.sent`` both find them (``sent_start`` 1; no sentence hooks are set).
+    """
     doc = token.doc
-    starts = doc.user_data.get("eventwire_sent_starts")
-    if starts is None:
-        starts = [s.start for s in doc.sents]
-        doc.user_data["eventwire_sent_starts"] = starts
-    return starts.index(token.sent.start)
+    index = doc.user_data.get("eventwire_sent_index")
+    if index is None:
+        starts = doc.to_array("SENT_START") == 1
+        starts[:1] = False
+        index = starts.cumsum().tolist()
+        doc.user_data["eventwire_sent_index"] = index
+    return index[token.i]
+
+
+def nouns(doc: Doc) -> list[int]:
+    """Indices of the tokens tagged NOUN or PROPN, in order (read from one array, without
+    making a ``Token`` of every word)."""
+    return numpy.flatnonzero(numpy.isin(doc.to_array(POS), _NOUN_POS)).tolist()

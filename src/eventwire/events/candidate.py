@@ -44,6 +44,8 @@ class Sentence:
     #: the sentence's entities, read once (spaCy builds ``Span.ents`` anew on each access)
     ents: list[Span] = field(default_factory=list)
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=set)
+    #: the sentence's text without trailing space, made for its first event
+    text: str | None = None
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from .answers import answer_the_accuser
 from .candidate import Candidate, Sentence
 from .cues import cues
 from .recode import statement_event
-from .triggers import Lexicon
+from .triggers import TRIGGER_POS, Lexicon
 
 Step = Callable[[Candidate], None]
 
@@ -78,6 +78,9 @@ def trigger(sentence: Sentence) -> list[Candidate]:
     (``triggers.tsv``), or a statement that is an event in itself (``statements.tsv``)."""
     out = []
     for token in sentence.span:
+        # neither the lexicon nor ``statement_event`` (verbs only) takes any other word
+        if token.pos_ not in TRIGGER_POS:
+            continue
         row = sentence.lexicon.match(token)
         if row is not None and _states_a_view(token):
             continue
@@ -151,7 +154,9 @@ def emit(c: Candidate) -> Event:
 def _evidence(c: Candidate) -> Evidence:
     sent: Span = c.sentence.span
     token = c.token
-    text = sent.text.rstrip()
+    text = c.sentence.text
+    if text is None:  # spaCy joins a span's tokens anew on each ``span.text``
+        text = c.sentence.text = sent.text.rstrip()
     return Evidence(
         text=text,
         start=sent.start_char,

@@ -44,11 +44,13 @@ def statement_event(token: Token, lexicon: Lexicon) -> tuple[Trigger, str] | Non
     """A statement that is itself an event, with the reason: "X said China must drop
     barriers" (a demand on China), "X said the visit showed Russia's desperation", "X
     called the move illegal" (criticism). A plain statement is not an event."""
+    if token.pos_ != "VERB":
+        return None
     c = cues()
     lemma = token.lemma_.lower()
-    if token.pos_ == "VERB" and lemma in c.threat_verbs and own_intent(token):
+    if lemma in c.threat_verbs and own_intent(token):
         return lexicon.statement("respond"), f"'{token.text}' said as an intention"
-    if token.pos_ != "VERB" or lemma not in c.speech | c.demand_speech:
+    if lemma not in c.speech | c.demand_speech:
         return None
     clauses = [ch for ch in token.children if ch.dep_ in {"ccomp", "oprd", "xcomp", "acomp"}]
     if lemma in c.naming_verbs:

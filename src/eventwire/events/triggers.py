@@ -80,6 +80,8 @@ def _objects(token: Token) -> list[Token]:
 
 #: spaCy coarse tags -> lexicon POS ("willing to send" is an ADJ trigger).
 _POS = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
+#: Parts of speech a trigger can have: ``Lexicon.match`` is None for any other word.
+TRIGGER_POS = frozenset(_POS)
 
 
 def _object_words(token: Token) -> set[str]:
