@@ -338,6 +338,7 @@ class Article:
     clean: str = ""
     offsets: Any = None  # clean.OffsetMap
     doc: Any = None  # spaCy Doc, set by the nlp stage, never stored
+    title_doc: Any = None  # spaCy Doc of a title coded apart, set by the nlp stage, never stored
     minhash: bytes | None = None  # story signature (dedup), stored apart from the text
     anchors: str = ""  # the story's names and numbers (dedup), stored with the minhash
     place: str = ""  # dateline place ("Seoul, South Korea")

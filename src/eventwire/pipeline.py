@@ -55,11 +55,18 @@ class Parse:
     provides: tuple[str, ...] = ("doc",)
 
     def __init__(
-        self, workers: int = 1, batch_size: int = BATCH_SIZE, piece_chars: int | None = None
+        self,
+        workers: int = 1,
+        batch_size: int = BATCH_SIZE,
+        piece_chars: int | None = None,
+        kb: KnowledgeBase | None = None,
     ) -> None:
         self.workers = workers
         self.batch_size = batch_size
         self.piece_chars = piece_chars  # None: nlp.PIECE_CHARS
+        #: with a knowledge base, titles coded apart are parsed here too, in one batch
+        #: (one ``nlp()`` call per title costs twice as much: ``Article.title_doc``)
+        self.kb = kb
 
     def _long(self, article: Article) -> bool:
         return len(_parsed(article)) > (self.piece_chars or _nlp.PIECE_CHARS)
@@ -99,7 +106,21 @@ class Parse:
             for article in live[done:]:
                 if article.doc is None:
                     _guarded(self, article)
+        self._titles([a for a in pending if a.status == "new"])
         yield from pending
+
+    def _titles(self, articles: list[Article]) -> None:
+        if self.kb is None:
+            return
+        kb = self.kb
+        titled = [(a, t) for a in articles if (t := title_to_code(a, kb))]
+        try:
+            docs = load_nlp().pipe((t for _, t in titled), batch_size=self.batch_size)
+            for (article, _), doc in zip(titled, docs, strict=True):
+                article.title_doc = doc
+        except Exception:  # the code stage parses (and judges) each title on its own
+            for article, _ in titled:
+                article.title_doc = None
 
 
 def _parsed(article: Article) -> str:
@@ -152,13 +173,15 @@ class Code:
         """A title given apart from the text ("title" of a JSONL record, a page's or feed
         entry's headline) is coded on its own, its evidence offsets pointing into the
         title (``part`` "title"); a title the text already opens with is not coded twice."""
-        title = article.title
-        if not title.strip() or _opens_with(article.clean or article.text, title):
-            return []
-        doc = load_nlp()(truecase(title, self.kb))
+        doc, article.title_doc = article.title_doc, None
+        if doc is None:
+            cased = title_to_code(article, self.kb)
+            if not cased:
+                return []
+            doc = load_nlp()(cased)
         actors = DocActors(doc, self.kb, article.date)
         events = code_doc(doc, actors, self.lexicon, article.id, article.date)
-        return _remapped(events, lambda a, b: (a, b), title, part="title")
+        return _remapped(events, lambda a, b: (a, b), article.title, part="title")
 
     def _code(
         self, doc: Doc, article: Article, first: bool = True
@@ -166,6 +189,15 @@ class Code:
         actors = DocActors(doc, self.kb, article.date, dateline=article.place if first else "")
         events = code_doc(doc, actors, self.lexicon, article.id, article.date)
         return events, actors.mentions()
+
+
+def title_to_code(article: Article, kb: KnowledgeBase) -> str:
+    """The title to code apart (truecased), or "" when there is none or the text opens
+    with it."""
+    title = article.title
+    if not title.strip() or _opens_with(article.clean or article.text, title):
+        return ""
+    return truecase(title, kb)
 
 
 def _with_people_of(events: list[Event], mentions: list[Mention]) -> list[Event]:
@@ -308,7 +340,7 @@ class Pipeline:
             stages.append(Dedup(known_hashes, signatures))
         # with a pool, each worker parses in its own process: spaCy's own processes would
         # be forked again for every batch
-        parse = Parse(1, settings.batch_size)
+        parse = Parse(1, settings.batch_size, kb=kb)
         stages += [Language(), Truecase(kb), parse, Code(kb)]
         return cls(stages, workers=settings.workers)
 
@@ -442,7 +474,7 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def _shippable(article: Article) -> Article:
     """The article as a worker needs it: no signature (the parent keeps it)."""
-    return replace(article, minhash=None, doc=None)
+    return replace(article, minhash=None, doc=None, title_doc=None)
 
 
 def _result(article: Article) -> _Result:
