@@ -108,3 +108,17 @@ load: install
 FUZZ_EXAMPLES ?= 300
 fuzz: install
 	EVENTWIRE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/web/test_fuzz.py
+
+## -- soak and audit (issue 14) ------------------------------------------------------------
+.PHONY: soak audit
+
+## A long soak of `eventwire watch` against a local feed site whose feeds change and fail
+## (src/eventwire/soak.py): SOAK_SECONDS=600 by default; prints rounds, entries, faults, memory.
+SOAK_SECONDS ?= $(or $(EVENTWIRE_SOAK_SECONDS),600)
+soak: install
+	$(BIN)/python -m eventwire.soak --seconds $(SOAK_SECONDS)
+
+## Known vulnerabilities in the installed packages (pip-audit, PyPI's data; .ci/audit.py):
+## fails on one; a service that cannot be reached is a note, not a failure.
+audit: install
+	$(BIN)/python .ci/audit.py

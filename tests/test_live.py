@@ -80,6 +80,7 @@ def test_ingest_a_page_and_a_feed_by_address(server, tmp_path):
             server + "/story.html",
             server + "/world.rss",
             server + "/private/x",
+            "--allow-private",  # the test's server is on this machine
             "--db",
             db,
         ],
@@ -97,8 +98,19 @@ def test_ingest_a_page_and_a_feed_by_address(server, tmp_path):
 def test_watch_adds_only_what_is_new(server, tmp_path):
     db = str(tmp_path / "watch.duckdb")
     out = CliRunner().invoke(
-        main, ["watch", server + "/world.rss", "--every", "0.05s", "--runs", "2", "--db", db]
+        main,
+        ["watch", server + "/world.rss", "--every", "0.05s", "--runs", "2", "--allow-private"]
+        + ["--db", db],
     )
     assert out.exit_code == 0, out.output
     assert "already stored:     2" in out.stderr  # the second round found nothing new
     assert len([r for r in _articles(db) if r["status"] == "coded"]) == 2
+
+
+def test_addresses_on_this_machine_are_refused_by_default(server, tmp_path):
+    db = str(tmp_path / "refused.duckdb")
+    out = CliRunner().invoke(main, ["ingest", server + "/world.rss", "--db", db])
+    assert out.exit_code == 1
+    assert f"rejected {server}/world.rss: refused: 127.0.0.1 is a loopback address" in out.stderr
+    assert "--allow-private" in out.stderr  # the message says how to allow it
+    assert not [r for r in _articles(db) if r["status"] != "rejected"]

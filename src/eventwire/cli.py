@@ -459,6 +459,13 @@ def _input_options(f: F) -> F:  # shared by ingest and watch
     f = input_format_option(actors_option(workers_option(f)))
     f = date_option(f)
     f = click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Also fetch addresses on this machine and private networks (for feeds on "
+        "your own network; also EVENTWIRE_ALLOW_PRIVATE=1). By default they are refused, "
+        "redirects to them too.",
+    )(f)
+    f = click.option(
         "--replace",
         is_flag=True,
         help="An id already stored from the same input with other text: store the new "
@@ -533,9 +540,12 @@ def _run_ingest(
     engine: str = "local",
     master: str | None = None,
     spark_output: str | None = None,
+    allow_private: bool = False,
 ):
+    import contextlib
     import time
 
+    from .fetch import private_allowed
     from .runners.local import Summary
     from .runners.local import ingest as run_ingest
 
@@ -561,15 +571,16 @@ def _run_ingest(
 
     summary = Summary()
     try:
-        run_ingest(
-            paths,
-            settings,
-            progress=progress,
-            input_format=input_format,
-            columns=_columns(columns),
-            glob=glob,
-            summary=summary,
-        )
+        with private_allowed() if allow_private else contextlib.nullcontext():
+            run_ingest(
+                paths,
+                settings,
+                progress=progress,
+                input_format=input_format,
+                columns=_columns(columns),
+                glob=glob,
+                summary=summary,
+            )
     except KeyboardInterrupt:
         summary.interrupted = True
     except StoreError:
@@ -632,12 +643,14 @@ def ingest(
     engine: str,
     master: str | None,
     spark_output: str | None,
+    allow_private: bool,
     settings: Settings,
 ) -> None:
     """Read articles into the database and code them.
 
     PATHS are files, folders (read recursively), `-` for stdin, or http(s) addresses of
-    pages and feeds (fetched with a timeout and retries; robots.txt is respected). Files
+    pages and feeds (fetched with a timeout and retries; robots.txt is respected; only
+    public addresses unless --allow-private). Files
     may be text, JSON Lines, JSON (news-please/trafilatura dumps), CSV/TSV, HTML,
     RSS/Atom, WARC/ARC, or any of these gzipped. Inputs that cannot be used are named
     with their reason on stderr, kept in the quarantine table (`eventwire articles
@@ -651,7 +664,15 @@ def ingest(
       eventwire ingest news/ --engine spark --master local[2]
     """
     summary = _run_ingest(
-        list(paths), settings, input_format, columns, glob, engine, master, spark_output
+        list(paths),
+        settings,
+        input_format,
+        columns,
+        glob,
+        engine,
+        master,
+        spark_output,
+        allow_private=allow_private,
     )
     sys.exit(EXIT_INPUT if summary.rejected else EXIT_OK)
 
@@ -659,9 +680,51 @@ def ingest(
 def _interval(value: str) -> float:
     unit = {"s": 1, "m": 60, "h": 3600}.get(value[-1:].lower())
     try:
-        return float(value[:-1]) * unit if unit else float(value)
+        seconds = float(value[:-1]) * unit if unit else float(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an interval like 30s, 15m or 1h") from None
+    if not seconds >= 0 or seconds == float("inf"):
+        raise click.BadParameter(f"{value!r} is not an interval like 30s, 15m or 1h")
+    return seconds
+
+
+#: A feed that failed k rounds in a row sits out min(2**(k-1), WATCH_MAX_SKIP) rounds.
+WATCH_MAX_SKIP = 16
+
+
+class FeedBackoff:
+    """Which of watch's feeds to read this round: one that failed (could not be fetched
+    or read: an error named by the feed itself) sits out 1, 2, 4 ... rounds, at most
+    ``WATCH_MAX_SKIP``, and is read every round again once it works."""
+
+    def __init__(self, feeds: Iterable[str], max_skip: int = WATCH_MAX_SKIP) -> None:
+        self.feeds = list(dict.fromkeys(feeds))
+        self.max_skip = max_skip
+        self.failures = dict.fromkeys(self.feeds, 0)  # failed rounds in a row
+        self.waiting = dict.fromkeys(self.feeds, 0)  # rounds still to sit out
+
+    def due(self) -> list[str]:
+        """The feeds to read this round (the others' wait goes down by one)."""
+        out = []
+        for feed in self.feeds:
+            if self.waiting[feed]:
+                self.waiting[feed] -= 1
+            else:
+                out.append(feed)
+        return out
+
+    def record(self, feed: str, problem: str | None) -> str | None:
+        """The round's outcome for ``feed``; a line for the log when something changed."""
+        if problem is None:
+            failed, self.failures[feed] = self.failures[feed], 0
+            return f"watch: {feed} works again after {failed} failed round(s)" if failed else None
+        self.failures[feed] += 1
+        n = self.failures[feed]
+        skip = min(2 ** (n - 1), self.max_skip)
+        self.waiting[feed] = skip
+        return (
+            f"watch: {feed} failed {n} round(s) in a row ({problem}); sitting out {skip} round(s)"
+        )
 
 
 @main.command()
@@ -685,12 +748,15 @@ def watch(
     input_format: str | None,
     columns: str | None,
     glob: str | None,
+    allow_private: bool,
     settings: Settings,
 ) -> None:
     """Read feeds (or pages) again and again, storing and coding what is new.
 
     Each round fetches every FEED (RSS/Atom address, page address or file) and ingests
-    its entries; entries already stored are skipped. Stop with Ctrl-C.
+    its entries; entries already stored are skipped. A feed that cannot be fetched or
+    read is named with its reason and sits out 1, 2, 4 ... rounds (at most 16) before
+    it is tried again; once it works it is read every round. Stop with Ctrl-C.
 
     \b
     Example:
@@ -699,12 +765,26 @@ def watch(
     import time
 
     pause = _interval(every)
+    backoff = FeedBackoff(feeds)
     done = 0
     failed = False
     try:
         while True:
-            summary = _run_ingest(list(feeds), settings, input_format, columns, glob)
-            failed = failed or bool(summary.rejected)
+            due = backoff.due()
+            if due:
+                summary = _run_ingest(
+                    due, settings, input_format, columns, glob, allow_private=allow_private
+                )
+                failed = failed or bool(summary.rejected)
+                problems: dict[str, str] = {}
+                for err in summary.rejected:
+                    problems.setdefault(err.origin, err.reason)
+                for feed in due:
+                    line = backoff.record(feed, problems.get(feed))
+                    if line:
+                        click.echo(line, err=True)
+            else:
+                click.echo(f"watch: round {done + 1}: every feed is sitting out", err=True)
             done += 1
             if runs and done >= runs:
                 break

@@ -45,7 +45,11 @@ def read_feed(data: bytes, origin: str, opts: Options) -> Iterator[Item]:
         yield InputError(origin, NOT_A_FEED + (f" ({problem})" if problem else ""))
         return
     if not parsed.entries:
-        yield InputError(origin, "the feed has no entries")
+        problem = parsed.get("bozo_exception")  # a cut-off or broken feed says why
+        yield InputError(
+            origin,
+            "the feed has no entries" + (f" (not well-formed: {problem})" if problem else ""),
+        )
         return
     outlet = html_to_text(parsed.feed.get("title", "") or "")
     for n, entry in enumerate(parsed.entries, start=1):
