@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
-import trafilatura
 from lxml.etree import ParserError
-from trafilatura.settings import set_date_params
 
 from ..errors import InputError
 from ..models import Article
@@ -47,6 +45,11 @@ def read_html(
     (the capture date), then the user's ``--date``.
     """
     try:
+        # trafilatura (and htmldate, requests, dateutil under it) costs 0.1 s to import:
+        # only a run that reads a page pays it
+        import trafilatura
+        from trafilatura.settings import set_date_params
+
         with attributed_logs(origin):  # trafilatura's "discarding data" names this page
             doc = trafilatura.bare_extraction(
                 html,
