@@ -219,6 +219,17 @@ def _connect(path: str | os.PathLike[str], read_only: bool) -> duckdb.DuckDBPyCo
         ) from exc
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether DuckDB stopped a query because of Ctrl-C (SIGINT) in this process."""
+    while exc is not None:
+        if isinstance(exc, duckdb.InterruptException) or (
+            isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+        ):
+            return True
+        exc = exc.__cause__  # type: ignore[assignment]
+    return False
+
+
 def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.close()
@@ -296,7 +307,22 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Hold the file for several operations (a writer's batch); nested calls share it."""
+        """Hold the file for several operations (a writer's batch); nested calls share it.
+
+        DuckDB catches Ctrl-C itself while a query runs and raises "Query interrupted"
+        (a RuntimeError, or its InterruptException): that is the user's Ctrl-C, raised
+        again as ``KeyboardInterrupt`` so that callers keep what was finished, as they do
+        for a Ctrl-C anywhere else (the transaction it cut is rolled back)."""
+        try:
+            with self._session() as con:
+                yield con
+        except (RuntimeError, duckdb.InterruptException, StoreError) as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
+
+    @contextmanager
+    def _session(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._lock:
             if self._closed:
                 raise StoreError(f"{self.path} is closed; open a new Store to use it")
