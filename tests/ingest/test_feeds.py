@@ -89,3 +89,45 @@ def test_feed_in_a_legacy_encoding(tmp_path, read):
     (tmp_path / "latin.rss").write_bytes(rss.encode("latin-1"))
     arts, _ = read(tmp_path / "latin.rss")
     assert arts[0].title == "Envoys meet in Ardèn"
+
+
+def _wire(items: str) -> bytes:
+    head = "<?xml version='1.0'?><rss version='2.0'><channel><title>Test Wire</title>"
+    return (head + items + "</channel></rss>").encode()
+
+
+def _item(i: int, text: str) -> str:
+    return (
+        f"<item><guid>n-{i}</guid><title>Story {i}</title><description>{text}</description></item>"
+    )
+
+
+def test_a_malformed_feed_whose_entries_may_be_mixed_gives_none():
+    """A broken closing tag makes feedparser's lenient parser give one entry another's
+    text and drop the other: nothing is taken from such a copy of the feed."""
+    from eventwire.errors import InputError
+    from eventwire.ingest.base import Options
+    from eventwire.ingest.feeds import read_feed
+
+    good = _wire(
+        _item(1, "Kenya and Somalia signed a border deal.")
+        + _item(2, "Chad accused Sudan of shelling villages.")
+        + _item(3, "Peru recalled its envoy.")
+    )
+    read = list(read_feed(good, "w.rss", Options()))
+    assert len(read) == 3 and not any(isinstance(a, InputError) for a in read)
+    broken = good.replace(b"</description></item>", b"</descr>&&", 1)
+    out = list(read_feed(broken, "w.rss", Options()))
+    assert len(out) == 1 and isinstance(out[0], InputError)
+    assert "opens 3 entries but 2 could be read" in out[0].reason
+
+
+def test_a_bare_ampersand_inside_entries_still_reads_every_entry():
+    from eventwire.errors import InputError
+    from eventwire.ingest.base import Options
+    from eventwire.ingest.feeds import read_feed
+
+    data = _wire(_item(1, "Kenya & Somalia signed a deal.") + _item(2, "Chad accused Sudan."))
+    out = list(read_feed(data, "w.rss", Options()))
+    assert [type(a) for a in out] == [type(out[0])] * 2 and not isinstance(out[0], InputError)
+    assert out[0].text.startswith("Kenya & Somalia")

@@ -51,9 +51,36 @@ def read_feed(data: bytes, origin: str, opts: Options) -> Iterator[Item]:
             "the feed has no entries" + (f" (not well-formed: {problem})" if problem else ""),
         )
         return
+    mixed = _mixed_entries(data, parsed)
+    if mixed:
+        yield InputError(origin, mixed)
+        return
     outlet = html_to_text(parsed.feed.get("title", "") or "")
     for n, entry in enumerate(parsed.entries, start=1):
         yield _entry_article(entry, f"{origin}#{n}", outlet, opts)
+
+
+#: An entry's opening tag in the raw XML: RSS ``<item>``, Atom ``<entry>``, with a prefix.
+_ENTRY_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]", re.IGNORECASE)
+
+
+def _mixed_entries(data: bytes, parsed: Any) -> str:
+    """Why a malformed feed's entries cannot be trusted, or "". On XML that is not
+    well-formed feedparser falls back to a lenient parser, which can hand one entry the
+    text of another and drop the other (a broken closing tag). When the number of entries
+    it read differs from the entries the XML opens, none is taken: a wrong text stored
+    under an entry's id would stay (a later good copy counts as an edit)."""
+    if not parsed.get("bozo"):
+        return ""
+    opened = len(_ENTRY_TAG.findall(data))
+    if opened == len(parsed.entries):
+        return ""  # only a defect inside entries (a bare "&"): each entry is still itself
+    problem = parsed.get("bozo_exception")
+    return (
+        f"the feed is not well-formed ({problem}): its XML opens {opened} entries but "
+        f"{len(parsed.entries)} could be read, so they may be mixed; none is taken (the "
+        "next good copy of the feed is read as usual)"
+    )
 
 
 def _char_ref(m: re.Match[bytes]) -> bytes:
