@@ -120,3 +120,81 @@ def test_sentences_still_end_inside_a_line_and_after_a_paragraph_without_full_st
         "Chile accused Peru.",
         '"We will respond," Lima said.',
     ]
+
+
+# -- matrix products through numpy's BLAS (nlp.numpy_products) -------------------------
+
+
+def _annotations(doc):
+    return [
+        (t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
+        for t in doc
+    ]
+
+
+def _set_ops(nlp, ops):
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for layer in model.walk():
+                layer.ops = ops
+
+
+def test_the_model_multiplies_with_numpy_on_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    nlp = load()
+    layers = [
+        layer
+        for _, component in nlp.pipeline
+        if hasattr(getattr(component, "model", None), "walk")
+        for layer in component.model.walk()
+    ]
+    assert len(layers) > 50
+    assert all(layer.ops.use_blis is False for layer in layers)
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+def test_numpy_products_give_the_annotations_of_blis():
+    """The team's gold texts and generated articles parsed both ways: every tag, lemma,
+    arc, entity and sentence start the same (a product that flipped a decision would show)."""
+    import json
+    from pathlib import Path
+
+    from thinc.api import NumpyOps
+
+    from eventwire import bench_corpus
+
+    gold = Path(__file__).parent / "gold"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("articles.jsonl", "sentences.jsonl")
+        for line in (gold / name).open(encoding="utf-8")
+    ]
+    texts += [r["text"] for r in bench_corpus.articles(10)]
+    nlp = load()
+    fast = [_annotations(d) for d in nlp.pipe(texts)]
+    _set_ops(nlp, NumpyOps())  # thinc's default: blis
+    try:
+        slow = [_annotations(d) for d in nlp.pipe(texts)]
+    finally:
+        _set_ops(nlp, NumpyOps(use_blis=False))
+    assert sum(map(len, fast)) > 10_000
+    assert fast == slow
+
+
+def test_eventwire_gemm_blis_keeps_thinc_s_products(monkeypatch):
+    import spacy
+    from thinc.api import NumpyOps
+
+    from eventwire.nlp import EXCLUDE, MODEL, numpy_products
+
+    nlp = spacy.load(MODEL, exclude=[*EXCLUDE, "ner", "parser", "lemmatizer"])
+    monkeypatch.setenv("EVENTWIRE_GEMM", "blis")
+    assert numpy_products(nlp) is False
+    layers = list(nlp.get_pipe("tok2vec").model.walk())
+    assert all(not isinstance(layer.ops, NumpyOps) or layer.ops.use_blis for layer in layers)
+    monkeypatch.setenv("EVENTWIRE_GEMM", "numpy")
+    assert numpy_products(nlp) is True
+    assert all(layer.ops.use_blis is False for layer in nlp.get_pipe("tok2vec").model.walk())
