@@ -31,7 +31,7 @@ from .events import triggers
 from .events.coder import code_doc
 from .language import Language
 from .models import Actor, Article, Event, Mention
-from .nlp import BATCH_SIZE, Pieces
+from .nlp import BATCH_SIZE, Pieces, split_text
 from .nlp import load as load_nlp
 
 
@@ -43,11 +43,16 @@ class Stage(Protocol):
     def __call__(self, article: Article) -> Article: ...
 
 
+#: Longest text whose pieces ``Parse.pipe`` parses in its batch (at most ten pieces held).
+BATCHED_PIECES_CHARS = 100_000
+
+
 class Parse:
     """Stage: run spaCy over the cleaned text (``Article.doc``).
 
-    A text longer than ``piece_chars`` is not parsed here: ``Article.doc`` becomes a lazy
-    ``Pieces`` that the code stage parses and codes one piece at a time.
+    A text longer than ``piece_chars`` is parsed in pieces: ``Article.doc`` becomes a list
+    of ``(offset, Doc)``, or, over ``BATCHED_PIECES_CHARS``, a lazy ``Pieces`` that the code
+    stage parses and codes one piece at a time.
     """
 
     name: str = "nlp"
@@ -84,28 +89,42 @@ class Parse:
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         pending = list(articles)
-        live = []
+        # what the batch parses: (article, where the text starts in it, -1 for a whole
+        # text; the text); the pieces of a long text up to BATCHED_PIECES_CHARS go in the
+        # batch too (one nlp() call per piece costs about 10% more), a longer one is left
+        # to the code stage, one piece in memory at a time
+        jobs: list[tuple[Article, int, str]] = []
+        size = self.piece_chars or _nlp.PIECE_CHARS
         for article in pending:
             if article.status != "new":
                 continue
-            if self._long(article):
+            text = _parsed(article)
+            if len(text) <= size:
+                jobs.append((article, -1, text))
+            elif len(text) > BATCHED_PIECES_CHARS:
                 article.doc = self._pieces(article)
             else:
-                live.append(article)
+                article.doc = []
+                jobs.extend(
+                    (article, start, text[start:end]) for start, end in split_text(text, size)
+                )
         done = 0
         try:
             docs = load_nlp().pipe(
-                (_parsed(a) for a in live), batch_size=self.batch_size, n_process=self.workers
+                (text for _, _, text in jobs), batch_size=self.batch_size, n_process=self.workers
             )
-            for article, doc in zip(live, docs, strict=True):
-                article.doc = doc
+            for (article, start, _), doc in zip(jobs, docs, strict=True):
+                if start < 0:
+                    article.doc = doc
+                else:
+                    article.doc.append((start, doc))
                 done += 1
         except Exception:
             # One article broke the batch: parse the rest one by one, so that only the
             # article that fails is rejected.
-            for article in live[done:]:
-                if article.doc is None:
-                    _guarded(self, article)
+            for article in dict.fromkeys(a for a, _, _ in jobs[done:]):
+                article.doc = None
+                _guarded(self, article)
         self._titles([a for a in pending if a.status == "new"])
         yield from pending
 
@@ -131,9 +150,10 @@ def _parsed(article: Article) -> str:
 class Code:
     """Stage: actors and events from the parsed document.
 
-    A long text comes as ``Pieces``: each piece is parsed, coded and dropped before the
-    next, and its events are moved to the piece's place in the cleaned text. Last, every
-    offset is taken back through the clean stage's map to ``Article.text`` as given.
+    A long text comes in pieces (a list of ``(offset, Doc)``, or ``Pieces`` that parse
+    each piece as it is reached and drop it before the next); each piece's events are moved
+    to its place in the cleaned text. Last, every offset is taken back through the clean
+    stage's map to ``Article.text`` as given.
     """
 
     name: str = "code"
@@ -150,7 +170,7 @@ class Code:
         doc, article.doc = article.doc, None  # docs are large; nothing after this reads them
         events: list[Event] = []
         mentions: list[Mention] = []
-        pieces = doc if isinstance(doc, Pieces) else [(0, doc)]
+        pieces = doc if isinstance(doc, Pieces | list) else [(0, doc)]
         for offset, piece in pieces:
             # only the first piece can hold the dateline
             found, named = self._code(piece, article, first=offset == 0)
