@@ -157,3 +157,25 @@ def test_a_command_builds_one_settings_and_hands_it_down(monkeypatch, tmp_path):
     assert out.exit_code == 0, out.output
     assert len(built) == 1 and handed == built
     assert (built[0].date, built[0].actors, built[0].workers) == ("2022-01-05", str(actors), 1)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`eventwire code … | head -1`: exit 141 (128 + SIGPIPE), no error and no "bug"."""
+    import subprocess
+    import sys
+
+    from eventwire import bench_corpus
+
+    corpus = tmp_path / "many.jsonl"
+    corpus.write_text(
+        "".join(json.dumps(r) + "\n" for r in bench_corpus.articles(12)), encoding="utf-8"
+    )
+    cmd = [sys.executable, "-m", "eventwire", "code", str(corpus), "--input-format", "jsonl"]
+    cmd += ["--workers", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # more than a pipe's buffer is still to come
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert json.loads(first)["id"].startswith("ev_")
+    assert "error" not in err and "bug" not in err
