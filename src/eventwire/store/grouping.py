@@ -198,9 +198,16 @@ def score(new: Mention, old: Mention) -> int | None:
     """How well ``new`` matches ``old`` (higher is better), or None for no match."""
     if old.block not in blocks_of(new.block):
         return None
+    return _score(new, old, new.sides_known)
+
+
+def _score(new: Mention, old: Mention, sides_known: bool) -> int | None:
+    """``score`` for an ``old`` filed under one of ``new``'s blocks."""
     if not (
         new.cameo == old.cameo or new.cameo.startswith(old.cameo) or old.cameo.startswith(new.cameo)
     ):
+        return None
+    if not sides_known and not (new.place and new.place == old.place):
         return None
     parts = [
         _sectors_agree(new.source_sectors, old.source_sectors),
@@ -210,9 +217,23 @@ def score(new: Mention, old: Mention) -> int | None:
     ]
     if any(p is None for p in parts):
         return None
-    if not new.sides_known and not (new.place and new.place == old.place):
-        return None
     return sum(p or 0 for p in parts) + (new.cameo == old.cameo) + (new.block == old.block)
+
+
+def _signature(m: Mention) -> tuple[Any, ...]:
+    """Everything ``score`` reads of a candidate: two candidates alike in all of it score
+    the same against any new mention."""
+    return (
+        m.block,
+        m.cameo,
+        m.source_sectors,
+        m.target_sectors,
+        m.day,
+        m.precision,
+        m.place,
+        m.place_country,
+        m.place_is_country,
+    )
 
 
 def new_key(mention_id: str) -> str:
@@ -226,25 +247,40 @@ def assign(new: list[Mention], stored: list[Mention]) -> dict[str, str]:
     ``stored`` are the candidates already in the database (with keys); each new
     mention joins the best match among them and the new mentions before it, or
     starts its own event.
+
+    Candidates alike in everything ``score`` reads (``_signature``) score the same, and
+    among equal scores the smallest key wins: of each such group only the mention with
+    the smallest key is kept. A long text that reports the same thing a thousand times,
+    or a busy dyad's day, then costs as many comparisons as it has distinct candidates,
+    not mentions.
     """
-    by_block: dict[str, list[Mention]] = {}
+    by_block: dict[str, dict[tuple[Any, ...], Mention]] = {}
+
+    def keep(m: Mention) -> None:
+        alike = by_block.setdefault(m.block, {})
+        sig = _signature(m)
+        have = alike.get(sig)
+        if have is None or m.key < have.key:
+            alike[sig] = m
+
     for m in stored:
-        by_block.setdefault(m.block, []).append(m)
+        keep(m)
     out: dict[str, str] = {}
     for m in new:
         best: tuple[int, str] | None = None
-        candidates = [old for b in blocks_of(m.block) for old in by_block.get(b, [])]
-        for old in candidates:
-            s = score(m, old)
-            if s is None:
-                continue
-            # The highest score wins; among equals the oldest (smallest) key, so the
-            # result does not depend on the order candidates were read in.
-            if best is None or s > best[0] or (s == best[0] and old.key < best[1]):
-                best = (s, old.key)
+        sides_known = m.sides_known
+        for b in blocks_of(m.block):
+            for old in by_block.get(b, {}).values():
+                s = _score(m, old, sides_known)
+                if s is None:
+                    continue
+                # The highest score wins; among equals the oldest (smallest) key, so the
+                # result does not depend on the order candidates were read in.
+                if best is None or s > best[0] or (s == best[0] and old.key < best[1]):
+                    best = (s, old.key)
         key = best[1] if best else new_key(m.id)
         out[m.id] = key
-        by_block.setdefault(m.block, []).append(replace(m, key=key))
+        keep(replace(m, key=key))
     return out
 
 
