@@ -41,14 +41,16 @@ def result() -> dict[str, Any]:
 
 
 def test_reports_every_run_with_its_keys(result: dict[str, Any]) -> None:
-    assert list(result["runs"]) == ["baseline", "code", "ingest"]
+    assert list(result["runs"]) == ["baseline", "baseline-numpy", "code", "ingest"]
     for figures in result["runs"].values():
         assert RUN_KEYS <= set(figures)
         assert figures["peak_rss_mb"] >= figures["peak_rss_one_mb"] > 0
         assert figures["wall_seconds"] > 0
     base = result["runs"]["baseline"]
-    assert {"load_seconds", "pipe_seconds", "pipe_words_per_second", "tokens"} <= set(base)
-    assert base["tokens"] > result["words"]
+    for name in ("baseline", "baseline-numpy"):
+        own = result["runs"][name]
+        assert {"load_seconds", "pipe_seconds", "pipe_words_per_second", "tokens"} <= set(own)
+    assert base["tokens"] == result["runs"]["baseline-numpy"]["tokens"] > result["words"]
     assert result["workers"] == 1
     assert len(result["load_average_before"]) == len(result["load_average_after"]) == 3
     assert "read_clean_jsonl_articles_per_second" in result
@@ -92,11 +94,12 @@ def test_rates_and_ratios_follow_from_the_figures(result: dict[str, Any]) -> Non
 
 def test_table_names_every_run_and_bucket(result: dict[str, Any]) -> None:
     text = bench.format_bench(result)
-    for name in ("baseline", "code", "ingest", "peak RSS MB", "start-up s", "ratio"):
+    for name in ("baseline", "baseline-numpy", "code", "ingest", "peak RSS MB", "start-up s"):
         assert name in text
     for b in result["code_by_length"]:
         assert b["bucket"] in text
     assert "duplicates 0" in text
+    assert "ratio" in text and "same matrix products (baseline-numpy): code " in text
 
 
 def test_cli_passes_its_options(

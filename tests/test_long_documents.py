@@ -88,12 +88,19 @@ def test_event_ids_are_unique_and_stable_across_runs(long_article_events):
     assert ids == [e.id for e in second.events]
 
 
-def test_a_long_article_is_parsed_lazily_and_a_short_one_whole():
+def test_a_long_article_is_parsed_in_pieces_a_very_long_one_lazily_a_short_one_whole():
+    from eventwire.pipeline import BATCHED_PIECES_CHARS
+
     long = Article(id="long", text=long_text(PIECE_CHARS + 500))
+    longer = Article(id="longer", text=long_text(BATCHED_PIECES_CHARS + 500))
     short = Article(id="short", text=SENTENCES[0])
-    Parse().pipe([long, short]).__next__()  # the stage runs when its output is asked for
-    assert isinstance(long.doc, Pieces) and len(long.doc) >= 2
+    Parse().pipe([long, longer, short]).__next__()  # the stage runs when asked for output
+    assert isinstance(longer.doc, Pieces) and len(longer.doc) >= 10  # nothing parsed yet
     assert isinstance(short.doc, Doc)
+    # pieces parsed in the batch: each Doc the text of its place
+    assert isinstance(long.doc, list) and len(long.doc) >= 2
+    assert [start for start, _ in long.doc] == [start for start, _ in Pieces("x", long.text)]
+    assert "".join(doc.text for _, doc in long.doc) == long.text
 
 
 def test_text_over_the_models_limit_is_coded(monkeypatch):

@@ -10,6 +10,9 @@ model and the knowledge base, starting worker processes) is included; on the sam
   components ``nlp.load`` excludes (``spacy.load(MODEL, exclude=EXCLUDE)``, without the
   project's two added components) and runs ``nlp.pipe(texts, batch_size=BATCH_SIZE,
   n_process=W)`` over the corpus texts, dropping each Doc as it comes;
+* ``baseline-numpy``: the same with the matrix products eventwire's parse uses (thinc's
+  ``NumpyOps(use_blis=False)``, numpy's BLAS on one thread: ``nlp.numpy_products``), so
+  that what eventwire adds over its own parser shows apart from what that setting gains;
 * ``code``: ``eventwire code CORPUS --input-format jsonl --workers W > /dev/null``;
 * ``ingest``: ``eventwire ingest CORPUS --input-format jsonl --db NEW --workers W`` into a
   new DuckDB file.
@@ -199,9 +202,18 @@ _BASELINE = """
 import json, sys, time
 t0 = time.perf_counter()
 import spacy
-model, exclude, batch, workers, path = sys.argv[1:6]
+model, exclude, batch, workers, path, gemm = sys.argv[1:7]
 nlp = spacy.load(model, exclude=[x for x in exclude.split(",") if x])
 nlp.max_length = 2_000_000
+if gemm == "numpy":  # the matrix products eventwire uses (nlp.numpy_products)
+    from thinc.api import Model, NumpyOps
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        if isinstance(getattr(component, "model", None), Model):
+            for layer in component.model.walk():
+                layer.ops = ops
 with open(path, encoding="utf-8") as fh:
     texts = [json.loads(line)["text"] for line in fh if line.strip()]
 t1 = time.perf_counter()
@@ -315,10 +327,10 @@ def measure(cmd: list[str], capture: bool = False) -> dict[str, Any]:
 def _commands(corpus: Path, workers: int, db: Path) -> dict[str, list[str]]:
     py = sys.executable
     w = str(workers)
+    spacy_alone = [py, "-c", _BASELINE, MODEL, ",".join(EXCLUDE), str(BATCH_SIZE), w, str(corpus)]
     return {
-        "baseline": [
-            py, "-c", _BASELINE, MODEL, ",".join(EXCLUDE), str(BATCH_SIZE), w, str(corpus)
-        ],
+        "baseline": [*spacy_alone, "blis"],
+        "baseline-numpy": [*spacy_alone, "numpy"],
         "code": [py, "-m", "eventwire", "code", str(corpus), "--input-format", "jsonl",
                  "--workers", w],
         "ingest": [py, "-m", "eventwire", "ingest", str(corpus), "--input-format", "jsonl",
@@ -407,13 +419,13 @@ def run_bench(
         }
         runs: dict[str, dict[str, Any]] = {}
         for run, cmd in _commands(path, workers, folder / "bench.duckdb").items():
-            done = measure(cmd, capture=run == "baseline")
+            done = measure(cmd, capture=run.startswith("baseline"))
             runs[run] = _rates(n, n_words, done["wall_seconds"], startup[run]) | {
                 "cpu_seconds": round(done["cpu_seconds"], 1),
                 "peak_rss_mb": round(done["peak_rss_mb"], 1),
                 "peak_rss_one_mb": round(done["peak_rss_one_mb"], 1),
             }
-            if run == "baseline":
+            if run.startswith("baseline"):
                 own = json.loads(done["stdout"].strip().splitlines()[-1])
                 runs[run] |= {
                     "load_seconds": round(own["load_seconds"], 2),
@@ -522,11 +534,22 @@ def format_bench(result: dict[str, Any]) -> str:
         lines += ["", "ingest: " + ", ".join(f"{k} {v}" for k, v in summary.items())]
         if summary.get("duplicates"):
             lines.append("warning: the ingest run marked copies, which it did not code")
-    base = result["runs"].get("baseline", {})
-    if base:
+    for name in ("baseline", "baseline-numpy"):
+        base = result["runs"].get(name, {})
+        if base:
+            lines.append(
+                f"{name} child: model loaded in {base['load_seconds']:.2f} s, nlp.pipe "
+                f"{base['pipe_seconds']:.1f} s ({base['pipe_words_per_second']:,.0f} words/s)"
+            )
+    mine = result["runs"].get("baseline-numpy")
+    if mine:
         lines.append(
-            f"baseline child: model loaded in {base['load_seconds']:.2f} s, nlp.pipe "
-            f"{base['pipe_seconds']:.1f} s ({base['pipe_words_per_second']:,.0f} words/s)"
+            "over spaCy with the same matrix products (baseline-numpy): code "
+            + ", ingest ".join(
+                f"{result['runs'][r]['words_per_second'] / mine['words_per_second']:.2f}"
+                for r in ("code", "ingest")
+                if r in result["runs"]
+            )
         )
     extras = {
         k: v
