@@ -800,17 +800,26 @@ def watch(
     backoff = FeedBackoff(feeds)
     done = 0
     failed = False
+    apart = _rounds_apart()
+    if apart:
+        _warm_up(settings)
+
+    def round_of(due: list[str]) -> dict[str, str]:
+        """One round's ingest: each feed that failed, with its reason."""
+        summary = _run_ingest(
+            due, settings, input_format, columns, glob, allow_private=allow_private
+        )
+        problems: dict[str, str] = {}
+        for err in summary.rejected:
+            problems.setdefault(err.origin, err.reason)
+        return problems
+
     try:
         while True:
             due = backoff.due()
             if due:
-                summary = _run_ingest(
-                    due, settings, input_format, columns, glob, allow_private=allow_private
-                )
-                failed = failed or bool(summary.rejected)
-                problems: dict[str, str] = {}
-                for err in summary.rejected:
-                    problems.setdefault(err.origin, err.reason)
+                problems, rejected = _in_child(round_of, due) if apart else _here(round_of, due)
+                failed = failed or rejected
                 for feed in due:
                     line = backoff.record(feed, problems.get(feed))
                     if line:
@@ -825,6 +834,114 @@ def watch(
         click.echo(f"stopped after {done} round(s); what was read is stored", err=True)
         sys.exit(EXIT_INTERRUPT)
     sys.exit(EXIT_INPUT if failed else EXIT_OK)
+
+
+#: ``EVENTWIRE_WATCH_FORK=0``: watch's rounds run in its own process.
+WATCH_FORK_ENV = "EVENTWIRE_WATCH_FORK"
+
+
+def _rounds_apart() -> bool:
+    """Whether watch runs each round in a child process forked from itself.
+
+    A round's peak (the parse, the stories already stored loaded for deduplication) is
+    a few hundred MB above what watch keeps between rounds; freed, much of it stays with
+    the process as fragments of the heap, so a process that runs every round itself
+    grows with the articles it has coded (about 25 KB each). A child forked from the
+    loaded parent starts warm, shares the model's pages, and gives everything back when
+    it ends. Not where processes cannot be forked, nor when the output is not a file
+    (an embedding program's streams would not see the child's lines).
+    """
+    import multiprocessing
+    import os
+
+    if os.environ.get(WATCH_FORK_ENV, "1").strip() == "0":
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        sys.stdout.fileno()
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _warm_up(settings: Settings) -> None:
+    """Load the model, the knowledge base, the lexicon and the gazetteer once, in the
+    process every round is forked from."""
+    from dataclasses import replace
+
+    from .models import Article
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline.default(replace(settings, workers=1), dedup=False)
+    pipeline.run(Article(id="warm-up", text="Kenya and Ethiopia signed a trade pact in Nairobi."))
+
+
+def _here(
+    round_of: Callable[[list[str]], dict[str, str]], due: list[str]
+) -> tuple[dict[str, str], bool]:
+    problems = round_of(due)
+    return problems, bool(problems)
+
+
+def _in_child(
+    round_of: Callable[[list[str]], dict[str, str]], due: list[str]
+) -> tuple[dict[str, str], bool]:
+    """``round_of(due)`` in a child process forked from this one; its failed feeds and
+    whether anything was rejected. The child prints its own lines; an error or Ctrl-C
+    there ends this process the way it would have ended the round run here."""
+    import multiprocessing
+
+    from .pipeline import _orphan_guard
+
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+
+    def child() -> None:
+        _orphan_guard()  # a round does not outlive watch
+        reader.close()
+        try:
+            problems = round_of(due)
+            writer.send(("done", problems, 0))
+        except SystemExit as exc:  # _run_ingest ends an interrupted round so
+            writer.send(("exit", {}, exc.code if isinstance(exc.code, int) else EXIT_INPUT))
+        except KeyboardInterrupt:
+            writer.send(("exit", {}, EXIT_INTERRUPT))
+        except UsageError as exc:
+            writer.send(("error", {}, (EXIT_USAGE, str(exc))))
+        except EventwireError as exc:
+            writer.send(("error", {}, (EXIT_INPUT, str(exc))))
+        except Exception as exc:
+            writer.send(("bug", {}, f"{type(exc).__name__}: {exc}"))
+        finally:
+            writer.close()
+
+    proc = context.Process(target=child, name="eventwire-watch-round", daemon=False)
+    proc.start()
+    writer.close()
+    try:
+        try:
+            kind, problems, detail = reader.recv()
+        except EOFError:  # killed, out of memory
+            kind, problems, detail = "bug", {}, f"the round's process ended ({proc.exitcode})"
+        proc.join()
+    except KeyboardInterrupt:
+        proc.join()  # Ctrl-C reached the round too: it keeps what it finished
+        raise
+    finally:
+        reader.close()
+    if kind == "done":
+        return problems, bool(problems)
+    if kind == "exit":
+        if detail == EXIT_INTERRUPT:
+            raise KeyboardInterrupt
+        sys.exit(detail)
+    if kind == "error":
+        code, message = detail
+        click.echo(f"error: {message}", err=True)
+        sys.exit(code)
+    raise RuntimeError(detail)
 
 
 # -- queries -----------------------------------------------------------------

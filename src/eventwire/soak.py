@@ -15,11 +15,12 @@ in its own process until it stops by itself. The site's feeds:
 
 Checked at the end (``Soak.problems``): the run ended by itself after N rounds; the
 memory of the watch process (its resident set, sampled after every round) grew by less
-than ``MAX_GROWTH`` after the warm-up; every entry the site served is stored, and none
-twice (one article per entry and address; an entry seen at two addresses is coded once,
-its other copy joins it as a duplicate); the edited entry is stored once; every failure
-is named in the log with its feed and reason, and the failing feeds sat out rounds
-(back-off) and were read again once they worked.
+than ``MAX_GROWTH`` after the warm-up (each round runs in a process forked from watch,
+whose peak, summed with watch's own, is reported per round: ``round_peak_mb``); every
+entry the site served is stored, and none twice (one article per entry and address; an
+entry seen at two addresses is coded once, its other copy joins it as a duplicate); the
+edited entry is stored once; every failure is named in the log with its feed and reason,
+and the failing feeds sat out rounds (back-off) and were read again once they worked.
 
 ``python -m eventwire.soak --seconds 600`` (or ``make soak``; ``EVENTWIRE_SOAK_SECONDS``)
 runs it and prints the figures; ``tests/reliability/test_soak.py`` runs a short one.
@@ -43,6 +44,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from .bench import PeakRss
 
 #: Allowed growth of the watch process's resident memory after the warm-up rounds.
 MAX_GROWTH = 0.15
@@ -231,6 +234,8 @@ class Soak:
     wall: float = 0.0
     exit_code: int | None = None
     rss_kb: list[int] = field(default_factory=list)  # after each round
+    #: the largest sum over watch and its round's process during each round
+    peak_kb: list[int] = field(default_factory=list)
     stored: int = 0
     entries_served: int = 0
     events: int = 0
@@ -277,6 +282,11 @@ class Soak:
             "rss_growth_after_warmup": None
             if self.growth() is None
             else round(self.growth() or 0.0, 3),
+            "round_peak_mb": {
+                "first": round(self.peak_kb[0] / 1024, 1) if self.peak_kb else None,
+                "last": round(self.peak_kb[-1] / 1024, 1) if self.peak_kb else None,
+                "max": round(max(self.peak_kb) / 1024, 1) if self.peak_kb else None,
+            },
             "problems": self.problems,
         }
 
@@ -327,6 +337,8 @@ def run(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
 
+    peak = PeakRss(proc.pid, every=0.1)  # watch and the process of its round
+
     def read_log() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
@@ -336,12 +348,15 @@ def run(
                 kb = _rss_kb(proc.pid)
                 if kb is not None:
                     soak.rss_kb.append(kb)
+                soak.peak_kb.append(peak.all_kb)
+                peak.all_kb = 0
 
     reader = threading.Thread(target=read_log, daemon=True)
     reader.start()
     deadline = 3 * seconds + 120
     try:
-        soak.exit_code = proc.wait(timeout=deadline)
+        with peak:
+            soak.exit_code = proc.wait(timeout=deadline)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

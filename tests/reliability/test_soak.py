@@ -77,3 +77,48 @@ def test_soak_of_watch_against_changing_and_failing_feeds(tmp_path):
     if Path("/proc/self/status").exists():  # the resident set is read from /proc
         assert len(result.rss_kb) == result.rounds
         assert result.growth() is not None and result.growth() < soak.MAX_GROWTH
+
+
+# -- each round of watch in a process of its own (cli._in_child) -------------------------
+
+
+def _pid_of_round(due):
+    return {feed: str(os.getpid()) for feed in due}
+
+
+def _round_failing(due):
+    from eventwire.errors import StoreError
+
+    raise StoreError("the database failed on purpose")
+
+
+def _round_interrupted(due):
+    raise KeyboardInterrupt
+
+
+def test_a_round_runs_in_a_child_process_and_brings_back_what_failed():
+    import pytest
+
+    from eventwire.cli import _in_child
+
+    problems, rejected = _in_child(_pid_of_round, ["a.rss", "b.rss"])
+    assert set(problems) == {"a.rss", "b.rss"} and rejected
+    assert {int(pid) for pid in problems.values()} != {os.getpid()}
+    with pytest.raises(SystemExit) as failed:
+        _in_child(_round_failing, ["a.rss"])
+    assert failed.value.code == 1
+    with pytest.raises(KeyboardInterrupt):
+        _in_child(_round_interrupted, ["a.rss"])
+
+
+def test_watch_runs_its_rounds_apart_only_where_it_can(monkeypatch):
+    from eventwire import cli
+
+    monkeypatch.setenv(cli.WATCH_FORK_ENV, "0")
+    assert cli._rounds_apart() is False
+    monkeypatch.setenv(cli.WATCH_FORK_ENV, "1")
+    # pytest's captured streams may or may not be files; a stream without one is in-process
+    import io
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert cli._rounds_apart() is False
