@@ -139,8 +139,9 @@ def _peak_mb() -> float:
 
 def run_long(chars: int = LONG_CHARS, piece_chars: int | None = None) -> dict[str, Any]:
     """Words/s and peak memory: the sample articles (short), then one text of ``chars``
-    characters (long), through the default pipeline in this process."""
-    pipeline = Pipeline.default(Settings(), dedup=False)
+    characters (long), through the default pipeline in this process, on one core (one
+    text is coded by one process)."""
+    pipeline = Pipeline.default(Settings(workers=1), dedup=False)
     size = piece_chars or PIECE_CHARS
     for stage in pipeline.stages:
         if isinstance(stage, Parse):
