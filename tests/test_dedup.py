@@ -319,3 +319,16 @@ def test_template_briefs_in_a_later_run_are_told_apart_by_stored_anchors(tmp_pat
     stories = {Path(k).name: Path(v).name for k, v in _stories(db).items()}
     assert stories == {"chile.txt": "chile.txt", "ghana.txt": "ghana.txt", "copy.txt": "chile.txt"}
     assert _events(db, "ghana.txt") > 0 and _events(db, "copy.txt") == 0
+
+
+def test_a_stored_signature_judges_as_the_live_one_did():
+    """Signatures read back from the store (values only) give the similarity the MinHash
+    made in this run gives."""
+    live = Dedup()
+    live(Article(id="brief-0", text=BRIEFS[0]))
+    from_store = Dedup(signatures=[_stored(BRIEFS[0])])
+    a = live(Article(id="copy", text=BRIEF_REWORDED))
+    b = from_store(Article(id="copy", text=BRIEF_REWORDED))
+    assert a.status == b.status == "duplicate"
+    assert a.reason == b.reason and REASON.match(a.reason)
+    assert from_store.minhashes["brief-0"].jaccard(live.minhashes["brief-0"]) == 1.0

@@ -47,6 +47,7 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 NUM_PERM = 128
 SCHEME = "affine32"  # stored signatures are only comparable under the same scheme
+SEED = 1  # and the same seed (datasketch's default)
 #: Estimated Jaccard similarity of word pairs above which a text may be the same story.
 THRESHOLD = 0.3
 MIN_WORDS = 40  # shorter texts share too few pairs to judge
@@ -69,7 +70,7 @@ def signature(text: str) -> MinHash | None:
         return None
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     m.update_batch([f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)])
     return m
 
@@ -383,7 +384,7 @@ class Dedup:
     ) -> None:
         """``signatures``: ``(article id, story id, MinHash bytes[, anchors])`` of stored
         stories; anchors as ``Anchors.dumps`` wrote them, None or "" when not stored."""
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import LeanMinHash, MinHashLSH
 
         self.known: dict[str, str] = dict(known or {})  # content hash -> first article id
         self._stored = frozenset(self.known)
@@ -394,8 +395,11 @@ class Dedup:
         for row in signatures:
             article_id, story_id, blob = row[0], row[1], row[2]
             stored = row[3] if len(row) > 3 else None
-            m = MinHash(
-                num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME
+            # a stored signature only needs its values: a MinHash would draw its
+            # permutations again for each (2 KB more, three times the time: 5,000 stored
+            # stories load in 0.29 s instead of 0.87), for every ingest and watch round
+            m = LeanMinHash(
+                seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME
             )
             self._index(article_id, story_id, m, Anchors.loads(stored))
 
