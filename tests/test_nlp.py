@@ -132,14 +132,6 @@ def _annotations(doc):
     ]
 
 
-def _set_ops(nlp, ops):
-    for _, component in nlp.pipeline:
-        model = getattr(component, "model", None)
-        if model is not None and hasattr(model, "walk"):
-            for layer in model.walk():
-                layer.ops = ops
-
-
 def test_the_model_multiplies_with_numpy_on_one_blas_thread():
     from threadpoolctl import threadpool_info
 
@@ -171,6 +163,7 @@ def test_numpy_products_give_the_annotations_of_blis():
     from thinc.api import NumpyOps
 
     from eventwire import bench_corpus
+    from eventwire.nlp import use_ops
 
     gold = Path(__file__).parent / "gold"
     texts = [
@@ -181,11 +174,11 @@ def test_numpy_products_give_the_annotations_of_blis():
     texts += [r["text"] for r in bench_corpus.articles(10)]
     nlp = load()
     fast = [_annotations(d) for d in nlp.pipe(texts)]
-    _set_ops(nlp, NumpyOps())  # thinc's default: blis
+    use_ops(nlp, NumpyOps())  # thinc's default: blis
     try:
         slow = [_annotations(d) for d in nlp.pipe(texts)]
     finally:
-        _set_ops(nlp, NumpyOps(use_blis=False))
+        use_ops(nlp, NumpyOps(use_blis=False))
     assert sum(map(len, fast)) > 10_000
     assert fast == slow
 

@@ -871,11 +871,9 @@ def _warm_up(settings: Settings) -> None:
     process every round is forked from."""
     from dataclasses import replace
 
-    from .models import Article
     from .pipeline import Pipeline
 
-    pipeline = Pipeline.default(replace(settings, workers=1), dedup=False)
-    pipeline.run(Article(id="warm-up", text="Kenya and Ethiopia signed a trade pact in Nairobi."))
+    Pipeline.default(replace(settings, workers=1), dedup=False).warm()
 
 
 def _here(

@@ -260,13 +260,17 @@ def numpy_products(nlp: Language) -> bool:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
-    ops = NumpyOps(use_blis=False)
+    use_ops(nlp, NumpyOps(use_blis=False))
+    return True
+
+
+def use_ops(nlp: Language, ops: NumpyOps) -> None:
+    """Every layer of every component's model computes with ``ops``."""
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if isinstance(model, Model):
             for layer in model.walk():
                 layer.ops = ops
-    return True
 
 
 def parse(text: str) -> Doc:

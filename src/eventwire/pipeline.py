@@ -376,6 +376,14 @@ class Pipeline:
     def run(self, article: Article) -> Article:
         return next(iter(self._pipe_here([article])))
 
+    def warm(self) -> None:
+        """Load what the stages use (model, lexicon, gazetteer, word forms) by coding one
+        sentence, before processes are forked from this one."""
+        article = Article(id="warm-up", text="Kenya and Ethiopia signed a trade pact in Nairobi.")
+        if not any(stage.name == "clean" for stage in self.stages):
+            article = Pipeline([Clean()]).run(article)
+        list(self._run_batch([article]))
+
     def pipe(self, articles: Iterable[Article], batch: int = 64) -> Iterator[Article]:
         """Process articles in batches; a stage that fails rejects that article, not the run.
         With ``workers`` above one, the work after deduplication goes to the pool (started
@@ -523,8 +531,7 @@ def _start_pool(back: Pipeline, workers: int) -> ProcessPoolExecutor:
     """Load everything the workers use, then fork them: each starts warm, and the model's
     memory is shared until written."""
     global _WORKER_PIPELINE
-    warm = Article(id="warm-up", text="Kenya and Ethiopia signed a trade pact in Nairobi.")
-    list(back._run_batch([Pipeline([Clean()]).run(warm)]))  # model, lexicon, gazetteer, forms
+    back.warm()
     _WORKER_PIPELINE = back
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_orphan_guard)
